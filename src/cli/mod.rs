@@ -1,0 +1,35 @@
+//! The `lbconform` command line (ARCHITECTURE.md fixes its shape). One module per subcommand.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod spec;
+
+#[derive(Debug, Parser)]
+#[command(name = "lbconform", version, about = "Conformance suite, reference emulator and traffic simulator for cloud load-balancer APIs")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Inspect the machine-readable spec of the four APIs.
+    Spec(spec::SpecArgs),
+}
+
+/// Runs the command line; the exit code follows ARCHITECTURE.md (2 for bad usage).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Spec(args) => spec::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,458 @@
+//! The spec's data model: what one TOML file under `spec/<dialect>/` deserialises into.
+//!
+//! Every struct denies unknown fields, so a typo in a spec file (`requierd = true`) is a load
+//! error rather than a silently ignored key. The format is documented for reviewers in
+//! `spec/README.md`; keep the two in step.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Number, Value};
+
+/// Where a spec item came from: a seed file and the section heading inside it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// File name inside `shared/seeds/`, e.g. `001_a96469f2036bcb17.txt`.
+    pub file: String,
+    /// The heading of the section, as printed in the document.
+    pub section: String,
+    /// First and last line (1-based, inclusive) of the section, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<[u32; 2]>,
+}
+
+/// The dialect's header file, `spec/<dialect>/dialect.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialectFile {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// How requests are framed: `rpc` (Alibaba), `tc3` (Tencent 3.0), `v2` (Tencent legacy).
+    pub protocol: Protocol,
+    /// The seed files this dialect is extracted from.
+    pub seeds: Vec<String>,
+    /// The API endpoint host(s) the documents name.
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    /// The signature methods the documents describe.
+    #[serde(default)]
+    pub signing: Vec<String>,
+    pub source: Source,
+    /// Parameters every request carries (Action, Version, Signature...).
+    #[serde(default)]
+    pub common_params: Vec<Param>,
+    /// Fields every response carries (RequestId...).
+    #[serde(default)]
+    pub common_response: Vec<Field>,
+    /// Named coded values used across actions (v2's numeric status codes, ...).
+    #[serde(default)]
+    pub code_tables: Vec<CodeTable>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Rpc,
+    Tc3,
+    V2,
+}
+
+/// How much of an action the documents give.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// A full section with parameters.
+    #[default]
+    Documented,
+    /// Named only in an API overview table.
+    OverviewOnly,
+    /// Named only in an update log.
+    ChangelogOnly,
+}
+
+/// One action, `spec/<dialect>/actions/<Name>.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub name: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub status: ActionStatus,
+    /// The resource group this action belongs to (`listener`, `load_balancer`, `eip`...).
+    pub resource: String,
+    /// Whether the action changes state (false for Describe*/Query*).
+    #[serde(default)]
+    pub mutating: bool,
+    /// Whether the action completes asynchronously (a task to poll, a transitional state).
+    #[serde(default, rename = "async")]
+    pub is_async: bool,
+    /// Listener protocols this action is for, when it is protocol-specific.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protocols: Vec<String>,
+    pub source: Source,
+    /// Other places the same action is described (the second SLB document, an overview...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Source>,
+    /// Misspellings or aliases seen in the documents, resolved to `name` by an erratum.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub params: Vec<Param>,
+    #[serde(default)]
+    pub response: Vec<Field>,
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    /// Free-form notes from the document worth keeping (limits, remarks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The value type of a parameter or field, in the spec's own vocabulary.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamType {
+    String,
+    /// 32-bit integer (`Integer`, `Int`).
+    Integer,
+    /// 64-bit integer (`Long`).
+    Long,
+    Float,
+    Boolean,
+    /// A JSON document carried in one string parameter (Alibaba's BackendServers...).
+    Json,
+    /// A list: Tencent `Name.N`, or a JSON array inside a `json` parameter.
+    Array,
+    /// A nested structure (fields inline or a named structure).
+    Object,
+    /// A date-time string (ISO 8601 or the document's own format).
+    Datetime,
+    /// A Unix timestamp.
+    Timestamp,
+}
+
+/// A request parameter, or a field of a structured parameter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: ParamType,
+    /// For `array`: the type of each item, when items are scalars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_type: Option<ParamType>,
+    /// For `object` or `array` of objects: a named structure in `structures/`.
+    #[serde(default, rename = "struct", skip_serializing_if = "Option::is_none")]
+    pub structure: Option<String>,
+    /// For `object`, `json` or `array` of objects: the fields inline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Param>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// Bounds on the number of items of an `array`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u64>,
+    /// A regular expression the whole value must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    pub enum_values: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Listener protocols this parameter applies to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protocols: Vec<String>,
+    /// The documented meaning of coded values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<Code>,
+    /// The value is a sum of the `codes` (Tencent's httpCode 1 | 2 | 4 | 8 | 16).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bitmask: bool,
+    /// Special values outside the range that carry a documented meaning (-520 = the backend port).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub special: Vec<Code>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// A simple condition on another parameter of the same request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The other parameter. Absent for a condition only `text` can express.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    /// The condition holds when `param` equals one of these values.
+    #[serde(default, rename = "in", skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<Value>,
+    /// The condition holds when `param` is present (and `in` is empty).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub present: bool,
+    /// The document's wording, always kept.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+/// A documented value and what it means.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    pub value: Value,
+    pub meaning: String,
+}
+
+/// A named table of coded values shared across actions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeTable {
+    pub name: String,
+    pub source: Source,
+    pub codes: Vec<Code>,
+}
+
+/// A response field; the same shape as a parameter, reused so nesting works the same way.
+pub type Field = Param;
+
+/// A documented error code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    pub code: String,
+    /// The HTTP status the error is answered with. Tencent answers every error with 200 and
+    /// the code in the body; the spec says so with 200.
+    pub http_status: u16,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Actions the document ties this error to (dialect-level tables only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Required in dialect-level tables; inherited from the action otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// The dialect-level error table, `spec/<dialect>/errors.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsFile {
+    #[serde(default)]
+    pub errors: Vec<ErrorCode>,
+}
+
+/// A rule between parameters of one request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// The parameter the rule constrains.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    /// The other parameter(s) it is compared with or depends on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<String>,
+    /// For `allowed_only_when` / `forbidden_when`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// The error the rule produces when broken, if the document names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// `param` < `others[0]`, else an error (Tencent TimeOut < IntervalTime).
+    LessThan,
+    /// `param` <= `others[0]`, else an error.
+    LessEqual,
+    /// When `param` < `others[0]`, `param` is replaced by `others[0]` (SLB health-check timeout).
+    RaiseToAtLeast,
+    /// `param` may be given only when `when` holds (Cookie only with StickySessionType=server).
+    AllowedOnlyWhen,
+    /// `param` must not be given when `when` holds.
+    ForbiddenWhen,
+    /// At most one of `others` may be given.
+    MutuallyExclusive,
+    /// At least one of `others` must be given.
+    AtLeastOneOf,
+    /// Anything else: the `description` says it.
+    Text,
+}
+
+/// A documented example request or response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub kind: ExampleKind,
+    pub format: ExampleFormat,
+    pub body: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleKind {
+    Request,
+    Response,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ExampleFormat {
+    Xml,
+    Json,
+    Url,
+    Text,
+}
+
+/// A named data structure, `spec/<dialect>/structures/<Name>.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Structure {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub source: Source,
+    pub fields: Vec<Param>,
+}
+
+/// A resource's state machine, `spec/<dialect>/state_machines/<resource>.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateMachine {
+    pub resource: String,
+    #[serde(default)]
+    pub description: String,
+    /// The response field that carries the state (`ListenerStatus`, `Status`...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_field: Option<String>,
+    pub initial: String,
+    pub source: Source,
+    pub states: Vec<State>,
+    pub transitions: Vec<Transition>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Actions the state allows on the resource (empty: not stated).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allows: Vec<String>,
+    /// Actions the state forbids, and the error they get.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbids: Vec<Forbidden>,
+    /// A transitional state that completes on its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub transient: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forbidden {
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    pub from: String,
+    pub to: String,
+    /// An action name, or `internal:<what>` for a completion the service makes on its own
+    /// (`internal:complete`, `internal:expire`, `internal:health_check`).
+    pub trigger: String,
+    /// The document implies the transition rather than stating it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implied: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// `spec/<dialect>/errata.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrataFile {
+    #[serde(default)]
+    pub errata: Vec<Erratum>,
+}
+
+/// A contradiction in the documents, with both readings and the one the spec uses.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Erratum {
+    pub id: String,
+    pub title: String,
+    pub readings: Vec<Reading>,
+    /// What the spec uses.
+    pub chosen: String,
+    /// Why: the evidence (another page, the official SDK, an example).
+    pub evidence: String,
+    /// Spec items it touches: `action:Name`, `param:Action.Param`, `error:Code`, `signature`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affects: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    pub text: String,
+    pub source: Source,
+}
+
+/// `spec/<dialect>/limits.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsFile {
+    #[serde(default)]
+    pub limits: Vec<Limit>,
+}
+
+/// A documented limit or quota.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    /// A stable identifier, e.g. `backends_per_call`.
+    pub name: String,
+    pub value: Number,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    /// What the limit counts over (`per call`, `per load balancer`, `per account and region`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    /// Actions the limit applies to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    pub description: String,
+    pub source: Source,
+}
