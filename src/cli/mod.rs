@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 pub mod spec;
 
 #[derive(Debug, Parser)]
-#[command(name = "lbconform", version, about = "Conformance suite, reference emulator and traffic simulator for cloud load-balancer APIs")]
+#[command(
+    name = "lbconform",
+    version,
+    about = "Conformance suite, reference emulator and traffic simulator for cloud load-balancer APIs"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -68,7 +68,10 @@ pub fn run(args: SpecArgs) -> Result<ExitCode> {
         SpecCommand::Check { seeds_dir } => {
             let seeds = Seeds::read(&seeds_dir.unwrap_or_else(spec::default_seeds_dir));
             if seeds.is_empty() {
-                eprintln!("warning: no seed documents in {}; citations get structural checks only", seeds.dir().display());
+                eprintln!(
+                    "warning: no seed documents in {}; citations get structural checks only",
+                    seeds.dir().display()
+                );
             }
             let problems = spec::check::check(&loaded, &seeds);
             for p in &problems {
@@ -86,7 +89,10 @@ pub fn run(args: SpecArgs) -> Result<ExitCode> {
             if !json {
                 bail!("only `--json` export exists");
             }
-            println!("{}", serde_json::to_string_pretty(&spec::export::export(&loaded))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&spec::export::export(&loaded))?
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -100,13 +106,32 @@ fn stats(s: &spec::Spec, json: bool) -> Result<ExitCode> {
     }
     println!(
         "{:<16} {:>7} {:>6} {:>7} {:>8} {:>6} {:>6} {:>5} {:>6} {:>6} {:>6}",
-        "dialect", "actions", "params", "nested", "response", "errors", "structs", "sms", "trans", "limits", "errata"
+        "dialect",
+        "actions",
+        "params",
+        "nested",
+        "response",
+        "errors",
+        "structs",
+        "sms",
+        "trans",
+        "limits",
+        "errata"
     );
     for st in &all {
         println!(
             "{:<16} {:>7} {:>6} {:>7} {:>8} {:>6} {:>6} {:>5} {:>6} {:>6} {:>6}",
-            st.dialect, st.actions, st.params, st.params_nested, st.response_fields, st.errors,
-            st.structures, st.state_machines, st.transitions, st.limits, st.errata
+            st.dialect,
+            st.actions,
+            st.params,
+            st.params_nested,
+            st.response_fields,
+            st.errors,
+            st.structures,
+            st.state_machines,
+            st.transitions,
+            st.limits,
+            st.errata
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -49,7 +49,10 @@ impl Seeds {
                 }
             }
         }
-        Seeds { dir: dir.to_path_buf(), files }
+        Seeds {
+            dir: dir.to_path_buf(),
+            files,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -68,12 +71,19 @@ fn squash(s: &str) -> String {
 
 /// Checks the whole spec; an empty result means it is consistent.
 pub fn check(spec: &Spec, seeds: &Seeds) -> Vec<Problem> {
-    spec.dialects.iter().flat_map(|d| check_dialect(d, seeds)).collect()
+    spec.dialects
+        .iter()
+        .flat_map(|d| check_dialect(d, seeds))
+        .collect()
 }
 
 /// Checks one dialect.
 pub fn check_dialect(d: &Dialect, seeds: &Seeds) -> Vec<Problem> {
-    let mut c = Checker { d, seeds, out: Vec::new() };
+    let mut c = Checker {
+        d,
+        seeds,
+        out: Vec::new(),
+    };
     c.header();
     for a in d.actions.values() {
         c.action(a);
@@ -116,9 +126,16 @@ impl Checker<'_> {
 
     fn header(&mut self) {
         let h = &self.d.header;
-        let dir_name = self.d.dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let dir_name = self
+            .d
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         if dir_name.as_deref() != Some(h.id.as_str()) {
-            self.problem("dialect.toml", format!("id `{}` differs from its directory name", h.id));
+            self.problem(
+                "dialect.toml",
+                format!("id `{}` differs from its directory name", h.id),
+            );
         }
         if h.seeds.is_empty() {
             self.problem("dialect.toml", "no seed files listed");
@@ -126,7 +143,10 @@ impl Checker<'_> {
         if !self.seeds.is_empty() {
             for s in &h.seeds {
                 if !self.seeds.files.contains_key(s) {
-                    self.problem("dialect.toml", format!("seed `{s}` is not in {}", self.seeds.dir.display()));
+                    self.problem(
+                        "dialect.toml",
+                        format!("seed `{s}` is not in {}", self.seeds.dir.display()),
+                    );
                 }
             }
         }
@@ -140,7 +160,13 @@ impl Checker<'_> {
 
     fn source(&mut self, item: &str, s: &Source) {
         if !self.d.header.seeds.contains(&s.file) {
-            self.problem(item, format!("source file `{}` is not one of this dialect's seeds", s.file));
+            self.problem(
+                item,
+                format!(
+                    "source file `{}` is not one of this dialect's seeds",
+                    s.file
+                ),
+            );
             return;
         }
         if s.section.trim().is_empty() {
@@ -151,7 +177,10 @@ impl Checker<'_> {
         };
         let heading = squash(&s.section);
         if !squashed.contains(&heading) {
-            self.problem(item, format!("section `{}` does not occur in {}", s.section, s.file));
+            self.problem(
+                item,
+                format!("section `{}` does not occur in {}", s.section, s.file),
+            );
             return;
         }
         let Some([from, to]) = s.lines else {
@@ -159,15 +188,30 @@ impl Checker<'_> {
         };
         if from == 0 || from > to || to as usize > lines.len() {
             let n = lines.len();
-            self.problem(item, format!("lines {from}-{to} are not a range inside {} ({n} lines)", s.file));
+            self.problem(
+                item,
+                format!(
+                    "lines {from}-{to} are not a range inside {} ({n} lines)",
+                    s.file
+                ),
+            );
             return;
         }
         // The heading must be inside the cited range (a few lines of slack above it, where a
         // PDF page header pushed it up), so a citation cannot point at the wrong section.
         let start = (from as usize).saturating_sub(4);
-        let window: String = lines[start..to as usize].iter().map(|l| squash(l)).collect();
+        let window: String = lines[start..to as usize]
+            .iter()
+            .map(|l| squash(l))
+            .collect();
         if !window.contains(&heading) {
-            self.problem(item, format!("section `{}` is not within lines {from}-{to} of {}", s.section, s.file));
+            self.problem(
+                item,
+                format!(
+                    "section `{}` is not within lines {from}-{to} of {}",
+                    s.section, s.file
+                ),
+            );
         }
     }
 
@@ -183,7 +227,14 @@ impl Checker<'_> {
         for s in &a.also {
             self.source(&item, s);
         }
-        let all: Vec<Param> = self.d.header.common_params.iter().chain(&a.params).cloned().collect();
+        let all: Vec<Param> = self
+            .d
+            .header
+            .common_params
+            .iter()
+            .chain(&a.params)
+            .cloned()
+            .collect();
         self.params(&item, &a.params, &all);
         self.params(&format!("{item} response"), &a.response, &a.response);
         for e in &a.errors {
@@ -193,14 +244,23 @@ impl Checker<'_> {
             self.rule(&item, r, &all);
         }
         if a.status == ActionStatus::Documented && a.params.is_empty() && a.response.is_empty() {
-            self.problem(&item, "a documented action with neither parameters nor response fields");
+            self.problem(
+                &item,
+                "a documented action with neither parameters nor response fields",
+            );
         }
         for ex in &a.examples {
             if ex.format == ExampleFormat::Json && ex.kind != ExampleKind::Request {
                 if let Err(e) = serde_json::from_str::<Value>(&ex.body) {
                     // PDF examples are often truncated or annotated; keep them but mark them as
                     // text so the snapshot tests do not compare shapes against broken JSON.
-                    self.problem(&item, format!("example `{}` is not valid JSON ({e}); use format = \"text\"", ex.title));
+                    self.problem(
+                        &item,
+                        format!(
+                            "example `{}` is not valid JSON ({e}); use format = \"text\"",
+                            ex.title
+                        ),
+                    );
                 }
             }
         }
@@ -267,7 +327,8 @@ impl Checker<'_> {
             if let Some(why) = value_misfits(p, def) {
                 self.problem(item, format!("default {def} {why}"));
             }
-            let in_enum = p.enum_values.is_empty() || p.enum_values.iter().any(|e| loosely_equal(e, def));
+            let in_enum =
+                p.enum_values.is_empty() || p.enum_values.iter().any(|e| loosely_equal(e, def));
             if !in_enum {
                 self.problem(item, format!("default {def} is not in its enum"));
             }
@@ -286,7 +347,9 @@ impl Checker<'_> {
             Some(name) if !scope.iter().any(|p| &p.name == name) => {
                 self.problem(item, format!("condition names unknown parameter `{name}`"));
             }
-            None if c.text.is_empty() => self.problem(item, "condition with neither param nor text"),
+            None if c.text.is_empty() => {
+                self.problem(item, "condition with neither param nor text")
+            }
             _ => {}
         }
     }
@@ -296,7 +359,13 @@ impl Checker<'_> {
             self.problem(item, "error without a code");
         }
         if !(100..=599).contains(&e.http_status) {
-            self.problem(item, format!("error {} has no valid HTTP status ({})", e.code, e.http_status));
+            self.problem(
+                item,
+                format!(
+                    "error {} has no valid HTTP status ({})",
+                    e.code, e.http_status
+                ),
+            );
         }
         match &e.source {
             Some(s) => self.source(item, s),
@@ -316,9 +385,18 @@ impl Checker<'_> {
         if let Some(c) = &r.when {
             self.condition(item, c, scope);
         }
-        let needs_pair = matches!(r.kind, RuleKind::LessThan | RuleKind::LessEqual | RuleKind::RaiseToAtLeast);
+        let needs_pair = matches!(
+            r.kind,
+            RuleKind::LessThan | RuleKind::LessEqual | RuleKind::RaiseToAtLeast
+        );
         if needs_pair && (r.param.is_none() || r.others.len() != 1) {
-            self.problem(item, format!("{:?} rule needs `param` and exactly one of `others`", r.kind));
+            self.problem(
+                item,
+                format!(
+                    "{:?} rule needs `param` and exactly one of `others`",
+                    r.kind
+                ),
+            );
         }
         if let Some(s) = &r.source {
             self.source(item, s);
@@ -333,7 +411,10 @@ impl Checker<'_> {
             self.problem(&item, "a state is listed twice");
         }
         if !states.contains(m.initial.as_str()) {
-            self.problem(&item, format!("initial state `{}` is not a state", m.initial));
+            self.problem(
+                &item,
+                format!("initial state `{}` is not a state", m.initial),
+            );
         }
         for t in &m.transitions {
             for end in [&t.from, &t.to] {
@@ -342,7 +423,13 @@ impl Checker<'_> {
                 }
             }
             if !t.trigger.starts_with("internal:") && self.d.action(&t.trigger).is_none() {
-                self.problem(&item, format!("transition trigger `{}` is neither an action nor internal:*", t.trigger));
+                self.problem(
+                    &item,
+                    format!(
+                        "transition trigger `{}` is neither an action nor internal:*",
+                        t.trigger
+                    ),
+                );
             }
             if let Some(s) = &t.source {
                 self.source(&item, s);
@@ -376,7 +463,10 @@ impl Checker<'_> {
     }
 
     fn known_actions<'s>(&mut self, item: &str, names: impl Iterator<Item = &'s String>) {
-        let unknown: Vec<String> = names.filter(|n| self.d.action(n).is_none()).cloned().collect();
+        let unknown: Vec<String> = names
+            .filter(|n| self.d.action(n).is_none())
+            .cloned()
+            .collect();
         for n in unknown {
             self.problem(item, format!("names unknown action `{n}`"));
         }
@@ -401,7 +491,10 @@ fn text_of(v: &Value) -> String {
 
 /// Why `v` cannot be a value of `p` (its range and length), if it cannot.
 fn value_misfits(p: &Param, v: &Value) -> Option<String> {
-    let numeric = matches!(p.ty, ParamType::Integer | ParamType::Long | ParamType::Float);
+    let numeric = matches!(
+        p.ty,
+        ParamType::Integer | ParamType::Long | ParamType::Float
+    );
     if numeric {
         let x = match v {
             Value::Number(n) => n.as_f64(),

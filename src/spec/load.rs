@@ -86,7 +86,8 @@ pub fn default_seeds_dir() -> PathBuf {
 /// Loads every dialect directory (a directory holding `dialect.toml`) under `dir`.
 pub fn load(dir: &Path) -> Result<Spec> {
     let mut dialects = Vec::new();
-    let entries = fs::read_dir(dir).with_context(|| format!("reading spec dir {}", dir.display()))?;
+    let entries =
+        fs::read_dir(dir).with_context(|| format!("reading spec dir {}", dir.display()))?;
     let mut dirs: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.join("dialect.toml").is_file())
@@ -96,7 +97,10 @@ pub fn load(dir: &Path) -> Result<Spec> {
         dialects.push(load_dialect(&d)?);
     }
     if dialects.is_empty() {
-        bail!("no dialect directories (with dialect.toml) under {}", dir.display());
+        bail!(
+            "no dialect directories (with dialect.toml) under {}",
+            dir.display()
+        );
     }
     dialects.sort_by(|a, b| a.header.id.cmp(&b.header.id));
     Ok(Spec { dialects })
@@ -136,7 +140,11 @@ fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {
 }
 
 /// A table kept in `<name>.toml`, in `<name>/*.toml` (one file per topic), or both, concatenated.
-fn read_parts<F: DeserializeOwned, T>(dir: &Path, name: &str, items: impl Fn(F) -> Vec<T>) -> Result<Vec<T>> {
+fn read_parts<F: DeserializeOwned, T>(
+    dir: &Path,
+    name: &str,
+    items: impl Fn(F) -> Vec<T>,
+) -> Result<Vec<T>> {
     let mut out = Vec::new();
     let single = dir.join(format!("{name}.toml"));
     if single.is_file() {
@@ -163,13 +171,20 @@ fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Reads every `*.toml` in `dir` (absent dir: none), keyed by `key`; a duplicate key is an error.
-fn read_named<T: DeserializeOwned>(dir: &Path, key: impl Fn(&T) -> String) -> Result<BTreeMap<String, T>> {
+fn read_named<T: DeserializeOwned>(
+    dir: &Path,
+    key: impl Fn(&T) -> String,
+) -> Result<BTreeMap<String, T>> {
     let mut out = BTreeMap::new();
     for path in toml_files(dir)? {
         let item: T = read_toml(&path)?;
         let k = key(&item);
         if out.insert(k.clone(), item).is_some() {
-            bail!("{}: `{k}` is defined twice in {}", path.display(), dir.display());
+            bail!(
+                "{}: `{k}` is defined twice in {}",
+                path.display(),
+                dir.display()
+            );
         }
     }
     Ok(out)

@@ -46,7 +46,9 @@ fn param_lines(out: &mut String, params: &[Param], depth: usize) {
         } else if let Some(c) = &p.required_when {
             let vals: Vec<String> = c.one_of.iter().map(|v| v.to_string()).collect();
             match &c.param {
-                Some(name) if !vals.is_empty() => format!("required when {name} in [{}]", vals.join(", ")),
+                Some(name) if !vals.is_empty() => {
+                    format!("required when {name} in [{}]", vals.join(", "))
+                }
                 Some(name) => format!("required when {name} is given"),
                 None => format!("required when: {}", c.text),
             }
@@ -59,7 +61,14 @@ fn param_lines(out: &mut String, params: &[Param], depth: usize) {
             _ => format!("{:?}", p.ty),
         };
         let pad = "  ".repeat(depth + 1);
-        let _ = writeln!(out, "{pad}{:<28} {:<18} {:<10} {}", p.name, ty.to_lowercase(), req, range(p));
+        let _ = writeln!(
+            out,
+            "{pad}{:<28} {:<18} {:<10} {}",
+            p.name,
+            ty.to_lowercase(),
+            req,
+            range(p)
+        );
         if !p.description.is_empty() {
             let _ = writeln!(out, "{pad}    {}", p.description);
         }
@@ -75,7 +84,14 @@ fn param_lines(out: &mut String, params: &[Param], depth: usize) {
 
 pub fn show(d: &Dialect, a: &Action) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} / {}  ({:?}, resource {})", d.id(), a.name, a.status, a.resource);
+    let _ = writeln!(
+        out,
+        "{} / {}  ({:?}, resource {})",
+        d.id(),
+        a.name,
+        a.status,
+        a.resource
+    );
     if !a.summary.is_empty() {
         let _ = writeln!(out, "  {}", a.summary);
     }
@@ -99,7 +115,11 @@ pub fn show(d: &Dialect, a: &Action) -> String {
     if !a.errors.is_empty() {
         let _ = writeln!(out, "\nErrors:");
         for e in &a.errors {
-            let _ = writeln!(out, "  {:<40} HTTP {}  {}", e.code, e.http_status, e.message);
+            let _ = writeln!(
+                out,
+                "  {:<40} HTTP {}  {}",
+                e.code, e.http_status, e.message
+            );
         }
     }
     let _ = writeln!(out, "\nExamples: {}", a.examples.len());
