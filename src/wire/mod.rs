@@ -10,16 +10,24 @@
 //! - [`tc3`]: Tencent TC3-HMAC-SHA256;
 //! - [`tencent_hmac`]: Tencent's older HmacSHA1 / HmacSHA256 signature (v2 and 3.0 "v1");
 //! - [`replay`]: nonce reuse and timestamp windows;
-//! - [`auth`]: the verification outcome and its failure kinds.
+//! - [`auth`]: the verification outcome and its failure kinds;
+//! - [`flatten`]: Tencent's `Name.N.Field` lists, both ways;
+//! - [`params`]: request parameters decoded into the spec's types;
+//! - [`xml`]: JSON to XML and back, with Alibaba's list convention;
+//! - [`response`]: each dialect's success and error envelopes, rendered and parsed.
 
 pub mod acs3;
 pub mod aliyun_v1;
 pub mod auth;
 pub mod encode;
+pub mod flatten;
+pub mod params;
 pub mod replay;
 pub mod request;
+pub mod response;
 pub mod tc3;
 pub mod tencent_hmac;
+pub mod xml;
 
 pub use auth::AuthError;
 pub use request::HttpRequest;
