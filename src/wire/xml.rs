@@ -50,8 +50,7 @@ pub struct XmlError(pub String);
 pub fn from_xml(xml: &str, is_list: &dyn Fn(&str) -> bool) -> Result<(String, Value), XmlError> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(true);
-    // A stack of (name, children, text) for the elements open so far.
-    let mut stack: Vec<(String, Vec<(String, Value)>, String)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
     let mut root = None;
     loop {
         match reader.read_event().map_err(|e| XmlError(e.to_string()))? {
@@ -97,8 +96,11 @@ fn name_of(e: &BytesStart) -> Result<String, XmlError> {
 }
 
 /// Hands a finished element to its parent, or makes it the root.
+/// An element still open while parsing: its name, finished children and text so far.
+type Open = (String, Vec<(String, Value)>, String);
+
 fn attach(
-    stack: &mut [(String, Vec<(String, Value)>, String)],
+    stack: &mut [Open],
     root: &mut Option<(String, Value)>,
     name: String,
     v: Value,
