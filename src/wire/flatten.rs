@@ -86,8 +86,8 @@ fn to_value(path: &str, node: Node) -> Result<Value, FlattenError> {
     Ok(Value::Object(map))
 }
 
-/// Flattens nested JSON into dotted names; list positions start at `first_index` (0 for API
-/// 3.0, 1 for the legacy v2 `.n` lists).
+/// Flattens nested JSON into dotted names; list positions start at `first_index` (0 in both
+/// Tencent documents, "数组下标从0开始").
 pub fn flatten(value: &Map<String, Value>, first_index: usize) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (k, v) in value {
