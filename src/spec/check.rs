@@ -92,6 +92,9 @@ pub fn check_dialect(d: &Dialect, seeds: &Seeds) -> Vec<Problem> {
         let item = format!("structure {}", s.name);
         c.source(&item, &s.source);
         c.params(&item, &s.fields, &s.fields);
+        for r in &s.rules {
+            c.rule(&item, r, &s.fields);
+        }
     }
     for (i, e) in d.errors.iter().enumerate() {
         c.error(&format!("errors.toml #{} {}", i + 1, e.code), e, true);
@@ -375,10 +378,28 @@ impl Checker<'_> {
         self.known_actions(item, e.actions.iter());
     }
 
+    /// Finds a parameter by a dotted path through inline fields and named structures.
+    fn resolve<'p>(&'p self, scope: &'p [Param], path: &str) -> Option<&'p Param> {
+        let (head, rest) = match path.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (path, None),
+        };
+        let p = scope.iter().find(|p| p.name == head)?;
+        let Some(rest) = rest else {
+            return Some(p);
+        };
+        let fields: &[Param] = if !p.fields.is_empty() {
+            &p.fields
+        } else {
+            &self.d.structures.get(p.structure.as_deref()?)?.fields
+        };
+        self.resolve(fields, rest)
+    }
+
     fn rule(&mut self, item: &str, r: &Rule, scope: &[Param]) {
         let names = r.param.iter().chain(&r.others);
         for n in names {
-            if !scope.iter().any(|p| &p.name == n) {
+            if self.resolve(scope, n).is_none() {
                 self.problem(item, format!("rule names unknown parameter `{n}`"));
             }
         }

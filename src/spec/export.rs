@@ -28,6 +28,7 @@ fn dialect(d: &Dialect) -> Value {
             "description": s.description,
             "source": s.source,
             "fields": s.fields.iter().map(param).collect::<Vec<_>>(),
+            "rules": s.rules,
         })).collect::<Vec<_>>(),
         "state_machines": d.state_machines.values().map(|m| json!({
             "resource": m.resource,

@@ -259,7 +259,8 @@ pub struct ErrorsFile {
     pub errors: Vec<ErrorCode>,
 }
 
-/// A rule between parameters of one request.
+/// A rule between parameters of one request. Names may be dotted paths into structured
+/// parameters (`HealthCheck.TimeOut`, `listeners.timeOut` for each item of a list).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
@@ -339,6 +340,9 @@ pub struct Structure {
     pub description: String,
     pub source: Source,
     pub fields: Vec<Param>,
+    /// Rules between this structure's fields (Tencent's HealthCheck TimeOut < IntervalTime).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
 }
 
 /// A resource's state machine, `spec/<dialect>/state_machines/<resource>.toml`.

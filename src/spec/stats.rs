@@ -52,7 +52,8 @@ pub fn stats(d: &Dialect) -> Stats {
         state_machines: d.state_machines.len(),
         states: d.state_machines.values().map(|m| m.states.len()).sum(),
         transitions: d.state_machines.values().map(|m| m.transitions.len()).sum(),
-        rules: d.actions.values().map(|a| a.rules.len()).sum(),
+        rules: d.actions.values().map(|a| a.rules.len()).sum::<usize>()
+            + d.structures.values().map(|s| s.rules.len()).sum::<usize>(),
         examples: d.actions.values().map(|a| a.examples.len()).sum(),
         limits: d.limits.len(),
         errata: d.errata.len(),
