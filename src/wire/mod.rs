@@ -15,11 +15,13 @@
 //! - [`params`]: request parameters decoded into the spec's types;
 //! - [`xml`]: JSON to XML and back, with Alibaba's list convention;
 //! - [`response`]: each dialect's success and error envelopes, rendered and parsed.
+//! - [`errors`]: wire failures in each dialect's own error codes.
 
 pub mod acs3;
 pub mod aliyun_v1;
 pub mod auth;
 pub mod encode;
+pub mod errors;
 pub mod flatten;
 pub mod params;
 pub mod replay;
