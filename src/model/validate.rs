@@ -15,14 +15,38 @@ use crate::spec::{Action, Condition, Param, ParamType, Rule, RuleKind};
 /// One way a request breaks the documented rules.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Violation {
-    Missing { param: String },
-    MissingWhen { param: String, condition: String },
-    OutOfRange { param: String, value: String },
-    NotInEnum { param: String, value: String },
-    Length { param: String, value: String },
-    Pattern { param: String, value: String },
-    ItemCount { param: String, count: usize },
-    Rule { kind: RuleKind, params: Vec<String>, description: String },
+    Missing {
+        param: String,
+    },
+    MissingWhen {
+        param: String,
+        condition: String,
+    },
+    OutOfRange {
+        param: String,
+        value: String,
+    },
+    NotInEnum {
+        param: String,
+        value: String,
+    },
+    Length {
+        param: String,
+        value: String,
+    },
+    Pattern {
+        param: String,
+        value: String,
+    },
+    ItemCount {
+        param: String,
+        count: usize,
+    },
+    Rule {
+        kind: RuleKind,
+        params: Vec<String>,
+        description: String,
+    },
 }
 
 impl Violation {
@@ -42,7 +66,10 @@ impl Violation {
 
     /// Whether it is a missing parameter (dialects answer those with their own code).
     pub fn is_missing(&self) -> bool {
-        matches!(self, Violation::Missing { .. } | Violation::MissingWhen { .. })
+        matches!(
+            self,
+            Violation::Missing { .. } | Violation::MissingWhen { .. }
+        )
     }
 }
 
@@ -50,12 +77,25 @@ impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Violation::Missing { param } => write!(f, "the parameter {param} is required"),
-            Violation::MissingWhen { param, condition } => write!(f, "the parameter {param} is required when {condition}"),
-            Violation::OutOfRange { param, value } => write!(f, "the value {value} of {param} is out of range"),
-            Violation::NotInEnum { param, value } => write!(f, "the value {value} of {param} is not one of the allowed values"),
-            Violation::Length { param, value } => write!(f, "the length of {param} ({value}) is out of bounds"),
-            Violation::Pattern { param, value } => write!(f, "the value {value} of {param} has an invalid format"),
-            Violation::ItemCount { param, count } => write!(f, "{param} has {count} items, outside the allowed number"),
+            Violation::MissingWhen { param, condition } => {
+                write!(f, "the parameter {param} is required when {condition}")
+            }
+            Violation::OutOfRange { param, value } => {
+                write!(f, "the value {value} of {param} is out of range")
+            }
+            Violation::NotInEnum { param, value } => write!(
+                f,
+                "the value {value} of {param} is not one of the allowed values"
+            ),
+            Violation::Length { param, value } => {
+                write!(f, "the length of {param} ({value}) is out of bounds")
+            }
+            Violation::Pattern { param, value } => {
+                write!(f, "the value {value} of {param} has an invalid format")
+            }
+            Violation::ItemCount { param, count } => {
+                write!(f, "{param} has {count} items, outside the allowed number")
+            }
             Violation::Rule { description, .. } => write!(f, "{description}"),
         }
     }
@@ -65,12 +105,16 @@ impl std::fmt::Display for Violation {
 pub type Structures<'a> = &'a dyn Fn(&str) -> Option<&'a [Param]>;
 
 /// Validates `values` for `action`; on success returns them with the rewriting rules applied.
-pub fn validate(action: &Action, values: &Map<String, Value>, structs: Structures) -> Result<Map<String, Value>, Vec<Violation>> {
+pub fn validate(
+    action: &Action,
+    values: &Map<String, Value>,
+    structs: Structures,
+) -> Result<Map<String, Value>, Vec<Violation>> {
     let mut out = Vec::new();
     check_params(&action.params, values, "", structs, &mut out);
     let mut normalised = values.clone();
     for rule in &action.rules {
-        apply_rule(rule, &mut normalised, &mut out);
+        apply_rule(rule, &action.params, &mut normalised, &mut out);
     }
     if out.is_empty() {
         Ok(normalised)
@@ -79,7 +123,13 @@ pub fn validate(action: &Action, values: &Map<String, Value>, structs: Structure
     }
 }
 
-fn check_params(params: &[Param], values: &Map<String, Value>, prefix: &str, structs: Structures, out: &mut Vec<Violation>) {
+fn check_params(
+    params: &[Param],
+    values: &Map<String, Value>,
+    prefix: &str,
+    structs: Structures,
+    out: &mut Vec<Violation>,
+) {
     for p in params {
         let name = format!("{prefix}{}", p.name);
         match values.get(&p.name) {
@@ -91,10 +141,15 @@ fn check_params(params: &[Param], values: &Map<String, Value>, prefix: &str, str
 
 fn missing(p: &Param, values: &Map<String, Value>, name: &str, out: &mut Vec<Violation>) {
     if p.required {
-        out.push(Violation::Missing { param: name.to_string() });
+        out.push(Violation::Missing {
+            param: name.to_string(),
+        });
     } else if let Some(c) = &p.required_when {
-        if holds(c, values) == Some(true) {
-            out.push(Violation::MissingWhen { param: name.to_string(), condition: describe(c) });
+        if holds(c, values, &[]) == Some(true) {
+            out.push(Violation::MissingWhen {
+                param: name.to_string(),
+                condition: describe(c),
+            });
         }
     }
 }
@@ -110,10 +165,15 @@ fn describe(c: &Condition) -> String {
     }
 }
 
-/// Whether a condition holds; `None` when only its text can say (not enforced).
-pub fn holds(c: &Condition, values: &Map<String, Value>) -> Option<bool> {
+/// Whether a condition holds; `None` when only its text can say (not enforced). A parameter
+/// left out counts with its documented default, when `params` give one.
+pub fn holds(c: &Condition, values: &Map<String, Value>, params: &[Param]) -> Option<bool> {
     let name = c.param.as_deref()?;
-    let v = lookup(values, name);
+    let default = params
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.default.as_ref());
+    let v = lookup(values, name).or(default);
     Some(match v {
         None | Some(Value::Null) => false,
         Some(v) if !c.one_of.is_empty() => c.one_of.iter().any(|want| text(want) == text(v)),
@@ -125,8 +185,13 @@ fn check_value(p: &Param, v: &Value, name: &str, structs: Structures, out: &mut 
     match v {
         Value::Array(items) if matches!(p.ty, ParamType::Array | ParamType::Json) => {
             let n = items.len();
-            if p.min_items.is_some_and(|lo| (n as u64) < lo) || p.max_items.is_some_and(|hi| (n as u64) > hi) {
-                out.push(Violation::ItemCount { param: name.to_string(), count: n });
+            if p.min_items.is_some_and(|lo| (n as u64) < lo)
+                || p.max_items.is_some_and(|hi| (n as u64) > hi)
+            {
+                out.push(Violation::ItemCount {
+                    param: name.to_string(),
+                    count: n,
+                });
             }
             for (i, it) in items.iter().enumerate() {
                 check_item(p, it, &format!("{name}.{i}"), structs, out);
@@ -148,7 +213,11 @@ fn fields(p: &Param, structs: Structures) -> Vec<Param> {
     if !p.fields.is_empty() {
         return p.fields.clone();
     }
-    p.structure.as_deref().and_then(structs).map(<[Param]>::to_vec).unwrap_or_default()
+    p.structure
+        .as_deref()
+        .and_then(structs)
+        .map(<[Param]>::to_vec)
+        .unwrap_or_default()
 }
 
 fn check_scalar(p: &Param, v: &Value, name: &str, out: &mut Vec<Violation>) {
@@ -160,23 +229,35 @@ fn check_scalar(p: &Param, v: &Value, name: &str, out: &mut Vec<Violation>) {
         let lo = p.min.as_ref().and_then(|n| n.as_f64());
         let hi = p.max.as_ref().and_then(|n| n.as_f64());
         if lo.is_some_and(|lo| x < lo) || hi.is_some_and(|hi| x > hi) {
-            out.push(Violation::OutOfRange { param: name.to_string(), value: text(v) });
+            out.push(Violation::OutOfRange {
+                param: name.to_string(),
+                value: text(v),
+            });
             return;
         }
     }
     if !p.enum_values.is_empty() && !p.bitmask && !in_enum(p, v) {
-        out.push(Violation::NotInEnum { param: name.to_string(), value: text(v) });
+        out.push(Violation::NotInEnum {
+            param: name.to_string(),
+            value: text(v),
+        });
         return;
     }
     if let Value::String(s) = v {
         let n = s.chars().count() as u64;
         if p.min_length.is_some_and(|lo| n < lo) || p.max_length.is_some_and(|hi| n > hi) {
-            out.push(Violation::Length { param: name.to_string(), value: n.to_string() });
+            out.push(Violation::Length {
+                param: name.to_string(),
+                value: n.to_string(),
+            });
             return;
         }
         if let Some(pat) = &p.pattern {
             if !matches_pattern(pat, s) {
-                out.push(Violation::Pattern { param: name.to_string(), value: s.clone() });
+                out.push(Violation::Pattern {
+                    param: name.to_string(),
+                    value: s.clone(),
+                });
             }
         }
     }
@@ -194,8 +275,13 @@ fn in_enum(p: &Param, v: &Value) -> bool {
 /// not enforced here.
 fn matches_pattern(pattern: &str, s: &str) -> bool {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
-    let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-    let re = cache.entry(pattern.to_string()).or_insert_with(|| Regex::new(pattern).ok());
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let re = cache
+        .entry(pattern.to_string())
+        .or_insert_with(|| Regex::new(pattern).ok());
     re.as_ref().is_none_or(|re| re.is_match(s))
 }
 
@@ -208,31 +294,51 @@ fn text(v: &Value) -> String {
 
 /// A value by a dotted path; the first item of a list stands for the list.
 fn lookup<'v>(values: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
-    let (head, rest) = path.split_once('.').map_or((path, None), |(h, r)| (h, Some(r)));
+    let (head, rest) = path
+        .split_once('.')
+        .map_or((path, None), |(h, r)| (h, Some(r)));
     let v = values.get(head)?;
     match (rest, v) {
         (None, v) => Some(v),
         (Some(r), Value::Object(m)) => lookup(m, r),
-        (Some(r), Value::Array(items)) => items.iter().find_map(|it| it.as_object().and_then(|m| lookup(m, r))),
+        (Some(r), Value::Array(items)) => items
+            .iter()
+            .find_map(|it| it.as_object().and_then(|m| lookup(m, r))),
         _ => None,
     }
 }
 
 /// The objects holding the last segment of `path`, each a scope a rule compares within (the
 /// root, `HealthCheck`, each item of `listeners`).
-fn scopes<'v>(values: &'v mut Map<String, Value>, prefix: &[&str]) -> Vec<&'v mut Map<String, Value>> {
+fn scopes<'v>(
+    values: &'v mut Map<String, Value>,
+    prefix: &[&str],
+) -> Vec<&'v mut Map<String, Value>> {
     let Some((head, rest)) = prefix.split_first() else {
         return vec![values];
     };
     match values.get_mut(*head) {
         Some(Value::Object(m)) => scopes(m, rest),
-        Some(Value::Array(items)) => items.iter_mut().filter_map(Value::as_object_mut).flat_map(|m| scopes(m, rest)).collect(),
+        Some(Value::Array(items)) => items
+            .iter_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|m| scopes(m, rest))
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-fn apply_rule(rule: &Rule, values: &mut Map<String, Value>, out: &mut Vec<Violation>) {
-    let violation = |params: Vec<String>| Violation::Rule { kind: rule.kind, params, description: rule.description.clone() };
+fn apply_rule(
+    rule: &Rule,
+    params: &[Param],
+    values: &mut Map<String, Value>,
+    out: &mut Vec<Violation>,
+) {
+    let violation = |params: Vec<String>| Violation::Rule {
+        kind: rule.kind,
+        params,
+        description: rule.description.clone(),
+    };
     match rule.kind {
         RuleKind::LessThan | RuleKind::LessEqual | RuleKind::RaiseToAtLeast => {
             let (Some(a), Some(b)) = (rule.param.as_deref(), rule.others.first()) else {
@@ -244,12 +350,19 @@ fn apply_rule(rule: &Rule, values: &mut Map<String, Value>, out: &mut Vec<Violat
                 return; // Comparisons across different structures are not expressible yet.
             }
             for scope in scopes(values, &pa) {
-                let (Some(x), Some(y)) = (scope.get(la).and_then(number), scope.get(lb).and_then(number)) else {
+                let (Some(x), Some(y)) = (
+                    scope.get(la).and_then(number),
+                    scope.get(lb).and_then(number),
+                ) else {
                     continue;
                 };
                 match rule.kind {
-                    RuleKind::LessThan if x >= y => out.push(violation(vec![a.to_string(), b.clone()])),
-                    RuleKind::LessEqual if x > y => out.push(violation(vec![a.to_string(), b.clone()])),
+                    RuleKind::LessThan if x >= y => {
+                        out.push(violation(vec![a.to_string(), b.clone()]))
+                    }
+                    RuleKind::LessEqual if x > y => {
+                        out.push(violation(vec![a.to_string(), b.clone()]))
+                    }
                     RuleKind::RaiseToAtLeast if x < y => {
                         let raised = scope[lb].clone();
                         scope.insert(la.to_string(), raised);
@@ -262,8 +375,12 @@ fn apply_rule(rule: &Rule, values: &mut Map<String, Value>, out: &mut Vec<Violat
             let (Some(p), Some(c)) = (rule.param.as_deref(), &rule.when) else {
                 return;
             };
-            let given = lookup(values, p).is_some_and(|v| !v.is_null());
-            let cond = holds(c, values);
+            let given = lookup(values, p).is_some_and(|v| {
+                !v.is_null()
+                    && (rule.param_in.is_empty()
+                        || rule.param_in.iter().any(|w| text(w) == text(v)))
+            });
+            let cond = holds(c, values, params);
             let broken = match rule.kind {
                 RuleKind::AllowedOnlyWhen => given && cond == Some(false),
                 _ => given && cond == Some(true),
@@ -273,13 +390,22 @@ fn apply_rule(rule: &Rule, values: &mut Map<String, Value>, out: &mut Vec<Violat
             }
         }
         RuleKind::MutuallyExclusive | RuleKind::AtLeastOneOf => {
-            let given: Vec<String> = rule.others.iter().filter(|o| lookup(values, o).is_some_and(|v| !v.is_null())).cloned().collect();
+            let given: Vec<String> = rule
+                .others
+                .iter()
+                .filter(|o| lookup(values, o).is_some_and(|v| !v.is_null()))
+                .cloned()
+                .collect();
             let broken = match rule.kind {
                 RuleKind::MutuallyExclusive => given.len() > 1,
                 _ => given.is_empty(),
             };
             if broken {
-                out.push(violation(if given.is_empty() { rule.others.clone() } else { given }));
+                out.push(violation(if given.is_empty() {
+                    rule.others.clone()
+                } else {
+                    given
+                }));
             }
         }
         RuleKind::Text => {}
@@ -293,7 +419,8 @@ fn split_last(path: &str) -> (Vec<&str>, &str) {
 }
 
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 #[cfg(test)]
@@ -343,13 +470,44 @@ pattern = '^[A-Za-z0-9]+$'
         );
         assert!(run(&a, json!({"ListenerPort": 1})).is_ok());
         assert!(run(&a, json!({"ListenerPort": 65535, "HealthCheckConnectPort": -520, "HealthCheckHttpCode": "http_2xx,http_3xx"})).is_ok());
-        assert_eq!(run(&a, json!({})).unwrap_err(), vec![Violation::Missing { param: "ListenerPort".into() }]);
-        assert!(matches!(&run(&a, json!({"ListenerPort": 0})).unwrap_err()[0], Violation::OutOfRange { .. }));
-        assert!(matches!(&run(&a, json!({"ListenerPort": 65536})).unwrap_err()[0], Violation::OutOfRange { .. }));
-        assert!(matches!(&run(&a, json!({"ListenerPort": 80, "HealthCheckConnectPort": -521})).unwrap_err()[0], Violation::OutOfRange { .. }));
-        assert!(matches!(&run(&a, json!({"ListenerPort": 80, "HealthCheckHttpCode": "http_6xx"})).unwrap_err()[0], Violation::NotInEnum { .. }));
-        assert!(matches!(&run(&a, json!({"ListenerPort": 80, "Cookie": "abcdef"})).unwrap_err()[0], Violation::Length { .. }));
-        assert!(matches!(&run(&a, json!({"ListenerPort": 80, "Cookie": "a;b"})).unwrap_err()[0], Violation::Pattern { .. }));
+        assert_eq!(
+            run(&a, json!({})).unwrap_err(),
+            vec![Violation::Missing {
+                param: "ListenerPort".into()
+            }]
+        );
+        assert!(matches!(
+            &run(&a, json!({"ListenerPort": 0})).unwrap_err()[0],
+            Violation::OutOfRange { .. }
+        ));
+        assert!(matches!(
+            &run(&a, json!({"ListenerPort": 65536})).unwrap_err()[0],
+            Violation::OutOfRange { .. }
+        ));
+        assert!(matches!(
+            &run(
+                &a,
+                json!({"ListenerPort": 80, "HealthCheckConnectPort": -521})
+            )
+            .unwrap_err()[0],
+            Violation::OutOfRange { .. }
+        ));
+        assert!(matches!(
+            &run(
+                &a,
+                json!({"ListenerPort": 80, "HealthCheckHttpCode": "http_6xx"})
+            )
+            .unwrap_err()[0],
+            Violation::NotInEnum { .. }
+        ));
+        assert!(matches!(
+            &run(&a, json!({"ListenerPort": 80, "Cookie": "abcdef"})).unwrap_err()[0],
+            Violation::Length { .. }
+        ));
+        assert!(matches!(
+            &run(&a, json!({"ListenerPort": 80, "Cookie": "a;b"})).unwrap_err()[0],
+            Violation::Pattern { .. }
+        ));
     }
 
     #[test]
@@ -366,7 +524,10 @@ required_when = { param = "StickySessionType", in = ["server"] }
 "#,
         );
         assert!(run(&a, json!({"StickySessionType": "insert"})).is_ok());
-        assert!(matches!(&run(&a, json!({"StickySessionType": "server"})).unwrap_err()[0], Violation::MissingWhen { .. }));
+        assert!(matches!(
+            &run(&a, json!({"StickySessionType": "server"})).unwrap_err()[0],
+            Violation::MissingWhen { .. }
+        ));
         assert!(run(&a, json!({"StickySessionType": "server", "Cookie": "c"})).is_ok());
     }
 
@@ -412,13 +573,82 @@ when = { param = "StickySessionType", in = ["server"] }
 description = "Cookie only with the server cookie type"
 "#,
         );
-        let ok = run(&a, json!({"HealthCheckTimeout": 2, "HealthCheckInterval": 5})).unwrap();
+        let ok = run(
+            &a,
+            json!({"HealthCheckTimeout": 2, "HealthCheckInterval": 5}),
+        )
+        .unwrap();
         assert_eq!(ok["HealthCheckTimeout"], json!(5), "raised to the interval");
-        assert!(run(&a, json!({"HealthCheck": {"TimeOut": 2, "IntervalTime": 5}})).is_ok());
-        let e = run(&a, json!({"HealthCheck": {"TimeOut": 5, "IntervalTime": 5}})).unwrap_err();
-        assert!(matches!(&e[0], Violation::Rule { kind: RuleKind::LessThan, .. }));
+        assert!(run(
+            &a,
+            json!({"HealthCheck": {"TimeOut": 2, "IntervalTime": 5}})
+        )
+        .is_ok());
+        let e = run(
+            &a,
+            json!({"HealthCheck": {"TimeOut": 5, "IntervalTime": 5}}),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            &e[0],
+            Violation::Rule {
+                kind: RuleKind::LessThan,
+                ..
+            }
+        ));
         assert!(run(&a, json!({"Cookie": "c", "StickySessionType": "server"})).is_ok());
-        assert!(matches!(&run(&a, json!({"Cookie": "c", "StickySessionType": "insert"})).unwrap_err()[0], Violation::Rule { kind: RuleKind::AllowedOnlyWhen, .. }));
+        assert!(matches!(
+            &run(&a, json!({"Cookie": "c", "StickySessionType": "insert"})).unwrap_err()[0],
+            Violation::Rule {
+                kind: RuleKind::AllowedOnlyWhen,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_rule_can_apply_to_one_value_and_conditions_use_defaults() {
+        let a = action(
+            r#"
+[[params]]
+name = "Protocol"
+type = "string"
+[[params]]
+name = "Scheduler"
+type = "string"
+default = "WRR"
+[[params]]
+name = "SessionType"
+type = "string"
+[[rules]]
+kind = "allowed_only_when"
+param = "SessionType"
+param_in = ["QUIC_CID"]
+when = { param = "Protocol", in = ["UDP"] }
+description = "QUIC_CID only with UDP"
+[[rules]]
+kind = "allowed_only_when"
+param = "SessionType"
+param_in = ["QUIC_CID"]
+when = { param = "Scheduler", in = ["WRR"] }
+description = "QUIC_CID only with WRR"
+"#,
+        );
+        assert!(run(&a, json!({"Protocol": "TCP", "SessionType": "NORMAL"})).is_ok());
+        assert!(
+            run(&a, json!({"Protocol": "UDP", "SessionType": "QUIC_CID"})).is_ok(),
+            "Scheduler defaults to WRR"
+        );
+        let e = run(&a, json!({"Protocol": "TCP", "SessionType": "QUIC_CID"})).unwrap_err();
+        assert_eq!(e.len(), 1);
+        let e = run(
+            &a,
+            json!({"Protocol": "UDP", "Scheduler": "LEAST_CONN", "SessionType": "QUIC_CID"}),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e[0], Violation::Rule { description, .. } if description.contains("WRR"))
+        );
     }
 
     #[test]
@@ -440,11 +670,24 @@ min = 0
 max = 100
 "#,
         );
-        assert!(run(&a, json!({"BackendServers": [{"ServerId": "i-1", "Weight": 0}]})).is_ok());
+        assert!(run(
+            &a,
+            json!({"BackendServers": [{"ServerId": "i-1", "Weight": 0}]})
+        )
+        .is_ok());
         let e = run(&a, json!({"BackendServers": [{"Weight": 101}]})).unwrap_err();
-        assert_eq!(e[0], Violation::Missing { param: "BackendServers.0.ServerId".into() });
+        assert_eq!(
+            e[0],
+            Violation::Missing {
+                param: "BackendServers.0.ServerId".into()
+            }
+        );
         assert!(matches!(&e[1], Violation::OutOfRange { .. }));
-        let three = json!({"BackendServers": [{"ServerId": "a"}, {"ServerId": "b"}, {"ServerId": "c"}]});
-        assert!(matches!(&run(&a, three).unwrap_err()[0], Violation::ItemCount { count: 3, .. }));
+        let three =
+            json!({"BackendServers": [{"ServerId": "a"}, {"ServerId": "b"}, {"ServerId": "c"}]});
+        assert!(matches!(
+            &run(&a, three).unwrap_err()[0],
+            Violation::ItemCount { count: 3, .. }
+        ));
     }
 }

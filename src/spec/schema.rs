@@ -274,6 +274,10 @@ pub struct Rule {
     /// For `allowed_only_when` / `forbidden_when`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// Narrows `allowed_only_when` / `forbidden_when` to these values of `param` (QUIC_CID only
+    /// with UDP: `param = "SessionType"`, `param_in = ["QUIC_CID"]`); empty means any value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub param_in: Vec<Value>,
     /// The error the rule produces when broken, if the document names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

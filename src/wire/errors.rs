@@ -33,7 +33,9 @@ fn auth_code(protocol: Protocol, e: &AuthError) -> (&'static str, u16) {
             Decode(_) => ("InvalidParameter", 400),
         },
         Protocol::Tc3 => match e {
-            MissingSignature | SignatureMismatch | UnsupportedMethod(_) | NonceReused => ("AuthFailure.SignatureFailure", 200),
+            MissingSignature | SignatureMismatch | UnsupportedMethod(_) | NonceReused => {
+                ("AuthFailure.SignatureFailure", 200)
+            }
             MissingParameter(_) => ("MissingParameter", 200),
             UnknownAccessKey(_) => ("AuthFailure.SecretIdNotFound", 200),
             BadAuthorization(_) => ("AuthFailure.InvalidAuthorization", 200),
@@ -41,7 +43,9 @@ fn auth_code(protocol: Protocol, e: &AuthError) -> (&'static str, u16) {
             Expired => ("AuthFailure.SignatureExpire", 200),
         },
         Protocol::V2 => match e {
-            MissingSignature | SignatureMismatch | UnsupportedMethod(_) | BadAuthorization(_) => ("4100", 200),
+            MissingSignature | SignatureMismatch | UnsupportedMethod(_) | BadAuthorization(_) => {
+                ("4100", 200)
+            }
             UnknownAccessKey(_) => ("4104", 200),
             Expired => ("4200", 200),
             NonceReused => ("4500", 200),
@@ -77,7 +81,11 @@ fn resolve(d: &Dialect, code: &str, fallback_status: u16, detail: String) -> Api
         Some(m) if !m.is_empty() => format!("{m} ({detail})"),
         _ => detail,
     };
-    ApiError { code: code.to_string(), http_status, message }
+    ApiError {
+        code: code.to_string(),
+        http_status,
+        message,
+    }
 }
 
 pub fn auth_error(d: &Dialect, e: &AuthError) -> ApiError {
@@ -95,6 +103,10 @@ pub fn param_error(d: &Dialect, e: &ParamError) -> ApiError {
         Protocol::Tc3 => "InvalidParameter",
         Protocol::V2 => "4000",
     };
-    let status = if d.header.protocol == Protocol::Rpc { 400 } else { 200 };
+    let status = if d.header.protocol == Protocol::Rpc {
+        400
+    } else {
+        200
+    };
     resolve(d, code, status, e.to_string())
 }
