@@ -9,34 +9,62 @@ fn load() -> Spec {
 }
 
 fn dialect<'a>(s: &'a Spec, id: &str) -> &'a Dialect {
-    s.dialect(id).unwrap_or_else(|| panic!("dialect {id} is in the spec"))
+    s.dialect(id)
+        .unwrap_or_else(|| panic!("dialect {id} is in the spec"))
 }
 
 fn param<'a>(d: &'a Dialect, action: &str, name: &str) -> &'a Param {
-    let a = d.action(action).unwrap_or_else(|| panic!("{} has {action}", d.id()));
-    a.params.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("{action} has {name}"))
+    let a = d
+        .action(action)
+        .unwrap_or_else(|| panic!("{} has {action}", d.id()));
+    a.params
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{action} has {name}"))
 }
 
 fn field<'a>(d: &'a Dialect, structure: &str, name: &str) -> &'a Param {
-    let s = d.structures.get(structure).unwrap_or_else(|| panic!("{} has structure {structure}", d.id()));
-    s.fields.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("{structure} has {name}"))
+    let s = d
+        .structures
+        .get(structure)
+        .unwrap_or_else(|| panic!("{} has structure {structure}", d.id()));
+    s.fields
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("{structure} has {name}"))
 }
 
 fn range(p: &Param) -> (Option<i64>, Option<i64>) {
-    (p.min.as_ref().and_then(|n| n.as_i64()), p.max.as_ref().and_then(|n| n.as_i64()))
+    (
+        p.min.as_ref().and_then(|n| n.as_i64()),
+        p.max.as_ref().and_then(|n| n.as_i64()),
+    )
 }
 
 fn states(d: &Dialect, resource: &str) -> Vec<String> {
-    d.state_machines[resource].states.iter().map(|s| s.name.to_lowercase()).collect()
+    d.state_machines[resource]
+        .states
+        .iter()
+        .map(|s| s.name.to_lowercase())
+        .collect()
 }
 
 #[test]
 fn the_spec_is_consistent_against_the_seed_documents() {
     let s = load();
     let seeds = spec::check::Seeds::read(&spec::default_seeds_dir());
-    assert!(!seeds.is_empty(), "seed documents are needed at {}", spec::default_seeds_dir().display());
+    assert!(
+        !seeds.is_empty(),
+        "seed documents are needed at {}",
+        spec::default_seeds_dir().display()
+    );
     let problems = spec::check::check(&s, &seeds);
-    assert!(problems.is_empty(), "{} problems, first: {:#?}", problems.len(), &problems[..problems.len().min(20)]);
+    assert!(
+        problems.is_empty(),
+        "{} problems, first: {:#?}",
+        problems.len(),
+        &problems[..problems.len().min(20)]
+    );
 }
 
 #[test]
@@ -50,7 +78,11 @@ fn every_documented_action_count_is_there() {
     assert_eq!(count("tencent-clb"), 92);
     assert_eq!(count("tencent-clb-v2"), 49);
     let clb = dialect(&s, "tencent-clb");
-    let documented = clb.actions.values().filter(|a| a.status == spec::ActionStatus::Documented).count();
+    let documented = clb
+        .actions
+        .values()
+        .filter(|a| a.status == spec::ActionStatus::Documented)
+        .count();
     assert_eq!(documented, 89);
     assert_eq!(clb.structures.len(), 73);
 }
@@ -59,22 +91,52 @@ fn every_documented_action_count_is_there() {
 fn slb_facts_from_the_documents() {
     let s = load();
     let slb = dialect(&s, "aliyun-slb");
-    assert_eq!(range(param(slb, "CreateLoadBalancerHTTPListener", "ListenerPort")), (Some(1), Some(65535)));
+    assert_eq!(
+        range(param(slb, "CreateLoadBalancerHTTPListener", "ListenerPort")),
+        (Some(1), Some(65535))
+    );
     // 001 gives HealthCheckInterval 1-50 seconds.
-    assert_eq!(range(param(slb, "CreateLoadBalancerHTTPListener", "HealthCheckInterval")), (Some(1), Some(50)));
-    let connect = param(slb, "CreateLoadBalancerHTTPListener", "HealthCheckConnectPort");
-    assert!(connect.special.iter().any(|c| c.value == json!(-520)), "-520 means the backend port");
+    assert_eq!(
+        range(param(
+            slb,
+            "CreateLoadBalancerHTTPListener",
+            "HealthCheckInterval"
+        )),
+        (Some(1), Some(50))
+    );
+    let connect = param(
+        slb,
+        "CreateLoadBalancerHTTPListener",
+        "HealthCheckConnectPort",
+    );
+    assert!(
+        connect.special.iter().any(|c| c.value == json!(-520)),
+        "-520 means the backend port"
+    );
     let tcp = slb.action("CreateLoadBalancerTCPListener").unwrap();
-    assert!(tcp.rules.iter().any(|r| r.kind == RuleKind::RaiseToAtLeast && r.param.as_deref() == Some("HealthCheckConnectTimeout")));
-    assert!(slb.action("CreateLoadBalancerTCPLListener").is_some(), "the misspelling resolves as an alias");
-    assert_eq!(param(slb, "AddBackendServers", "BackendServers").ty, ParamType::Json);
+    assert!(tcp.rules.iter().any(|r| r.kind == RuleKind::RaiseToAtLeast
+        && r.param.as_deref() == Some("HealthCheckConnectTimeout")));
+    assert!(
+        slb.action("CreateLoadBalancerTCPLListener").is_some(),
+        "the misspelling resolves as an alias"
+    );
+    assert_eq!(
+        param(slb, "AddBackendServers", "BackendServers").ty,
+        ParamType::Json
+    );
     let listener = states(slb, "listener");
     for st in ["stopped", "starting", "running", "configuring", "stopping"] {
-        assert!(listener.contains(&st.to_string()), "SLB listener state {st}: {listener:?}");
+        assert!(
+            listener.contains(&st.to_string()),
+            "SLB listener state {st}: {listener:?}"
+        );
     }
     let lb = states(slb, "load_balancer");
     for st in ["active", "inactive", "locked"] {
-        assert!(lb.contains(&st.to_string()), "SLB instance state {st}: {lb:?}");
+        assert!(
+            lb.contains(&st.to_string()),
+            "SLB instance state {st}: {lb:?}"
+        );
     }
 }
 
@@ -82,16 +144,29 @@ fn slb_facts_from_the_documents() {
 fn ens_facts_from_the_document() {
     let s = load();
     let ens = dialect(&s, "aliyun-ens");
-    assert_eq!(range(param(ens, "CreateLoadBalancerTCPListener", "HealthCheckInterval")), (Some(1), Some(50)));
+    assert_eq!(
+        range(param(
+            ens,
+            "CreateLoadBalancerTCPListener",
+            "HealthCheckInterval"
+        )),
+        (Some(1), Some(50))
+    );
     let instance = states(ens, "instance");
     for st in ["starting", "running", "stopping", "stopped", "expired"] {
-        assert!(instance.contains(&st.to_string()), "ENS instance state {st}: {instance:?}");
+        assert!(
+            instance.contains(&st.to_string()),
+            "ENS instance state {st}: {instance:?}"
+        );
     }
     let eip = states(ens, "eip");
     for st in ["available", "associating", "inuse", "unassociating"] {
         assert!(eip.contains(&st.to_string()), "EIP state {st}: {eip:?}");
     }
-    assert!(ens.action("AttachEnInstances").is_some(), "the heading's spelling resolves as an alias");
+    assert!(
+        ens.action("AttachEnInstances").is_some(),
+        "the heading's spelling resolves as an alias"
+    );
 }
 
 #[test]
@@ -105,13 +180,22 @@ fn clb_facts_from_the_document() {
     assert!(code.bitmask);
     assert_eq!(range(code), (Some(1), Some(31)));
     let rule = &clb.structures["HealthCheck"].rules[0];
-    assert_eq!((rule.kind, rule.param.as_deref()), (RuleKind::LessThan, Some("TimeOut")));
+    assert_eq!(
+        (rule.kind, rule.param.as_deref()),
+        (RuleKind::LessThan, Some("TimeOut"))
+    );
     assert_eq!(range(field(clb, "Target", "Weight")), (Some(0), Some(100)));
     let detail = field(clb, "TargetHealth", "HealthStatusDetail");
     for v in ["Alive", "Dead", "Unknown", "Close"] {
         assert!(detail.enum_values.contains(&json!(v)), "TargetHealth {v}");
     }
-    let status = clb.action("DescribeTaskStatus").unwrap().response.iter().find(|f| f.name == "Status").unwrap();
+    let status = clb
+        .action("DescribeTaskStatus")
+        .unwrap()
+        .response
+        .iter()
+        .find(|f| f.name == "Status")
+        .unwrap();
     let codes: Vec<&Value> = status.codes.iter().map(|c| &c.value).collect();
     assert_eq!(codes, [&json!(0), &json!(1), &json!(2)]);
     assert!(clb.action("CreateLoadBalancer").unwrap().is_async);
@@ -126,13 +210,28 @@ fn v2_facts_from_the_documents() {
 fn v2_checks(v2: &Dialect) {
     let listeners = param(v2, "CreateLoadBalancerListeners", "listeners");
     assert_eq!(listeners.ty, ParamType::Array);
-    let health = listeners.fields.iter().find(|f| f.name == "healthNum").unwrap();
-    assert_eq!((range(health), health.default.clone()), ((Some(2), Some(10)), Some(json!(3))));
+    let health = listeners
+        .fields
+        .iter()
+        .find(|f| f.name == "healthNum")
+        .unwrap();
+    assert_eq!(
+        (range(health), health.default.clone()),
+        ((Some(2), Some(10)), Some(json!(3)))
+    );
     let task = &v2.state_machines["task"];
     assert_eq!(task.transitions.len(), 2);
-    let return_codes = v2.header.code_tables.iter().find(|t| t.name == "return_code").unwrap();
+    let return_codes = v2
+        .header
+        .code_tables
+        .iter()
+        .find(|t| t.name == "return_code")
+        .unwrap();
     for c in [0, 4000, 4100, 5100, 5400] {
-        assert!(return_codes.codes.iter().any(|x| x.value == json!(c)), "v2 code {c}");
+        assert!(
+            return_codes.codes.iter().any(|x| x.value == json!(c)),
+            "v2 code {c}"
+        );
     }
 }
 
