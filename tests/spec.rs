@@ -266,3 +266,40 @@ fn export_has_the_contract_keys_for_every_action_and_parameter() {
         }
     }
 }
+
+#[test]
+fn the_counts_are_pinned_so_a_deletion_is_noticed() {
+    // actions, params, params with nested fields, response fields, distinct errors, structures,
+    // state machines, transitions, rules, limits, errata. Adding to the spec means updating this
+    // table in the same change; a number going down without that is an accidental deletion.
+    let pinned: [(&str, [usize; 11]); 4] = [
+        ("aliyun-ens", [86, 367, 389, 537, 17, 0, 7, 50, 34, 106, 68]),
+        ("aliyun-slb", [62, 349, 386, 346, 45, 0, 3, 37, 65, 30, 81]),
+        (
+            "tencent-clb",
+            [92, 393, 393, 155, 60, 73, 4, 65, 74, 150, 40],
+        ),
+        (
+            "tencent-clb-v2",
+            [49, 214, 314, 365, 24, 0, 4, 12, 23, 22, 42],
+        ),
+    ];
+    let s = load();
+    for (id, want) in pinned {
+        let st = spec::stats::stats(dialect(&s, id));
+        let got = [
+            st.actions,
+            st.params,
+            st.params_nested,
+            st.response_fields,
+            st.errors,
+            st.structures,
+            st.state_machines,
+            st.transitions,
+            st.rules,
+            st.limits,
+            st.errata,
+        ];
+        assert_eq!(got, want, "{id}: spec stats changed");
+    }
+}
