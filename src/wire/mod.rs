@@ -16,6 +16,7 @@
 //! - [`xml`]: JSON to XML and back, with Alibaba's list convention;
 //! - [`response`]: each dialect's success and error envelopes, rendered and parsed.
 //! - [`errors`]: wire failures in each dialect's own error codes.
+//! - [`verify`]: the server-side entry point: scheme, signature, clock window, nonce.
 
 pub mod acs3;
 pub mod aliyun_v1;
@@ -29,6 +30,7 @@ pub mod request;
 pub mod response;
 pub mod tc3;
 pub mod tencent_hmac;
+pub mod verify;
 pub mod xml;
 
 pub use auth::AuthError;
