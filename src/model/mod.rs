@@ -1,8 +1,121 @@
 //! The executable reference model: the spec made executable, used by the emulator and, next, by
 //! the conformance oracle.
 //!
-//! Built so far: [`validate`], the spec-driven validation every request goes through (required
-//! and required-when parameters, ranges, enums, lengths, patterns, item counts and the
-//! cross-parameter rules). Resources and their state machines are not built yet.
+//! - [`validate`]: spec-driven validation of every request;
+//! - [`lifecycle`]: the spec's state machines, executed;
+//! - [`store`]: resources per account, ids;
+//! - [`clock`]: real or manual model time;
+//! - [`slb`]: the meaning of the Alibaba SLB actions modelled so far.
+//!
+//! Actions without a modelled meaning yet are reported as such by [`Model::execute`], never
+//! answered with an invented success.
 
+pub mod clock;
+pub mod lifecycle;
+pub mod slb;
+pub mod store;
 pub mod validate;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{Map, Value};
+
+use crate::spec::{Action, Dialect, Spec};
+use clock::{Clock, ClockMode};
+use store::Store;
+
+/// One validated call to the model.
+pub struct Call<'a> {
+    pub dialect: &'a Dialect,
+    pub action: &'a Action,
+    /// The account the credential belongs to.
+    pub account: &'a str,
+    pub params: Map<String, Value>,
+}
+
+impl Call<'_> {
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.params.get(name).and_then(Value::as_str)
+    }
+}
+
+/// An action refused: the dialect renders `code` with the status and message its spec gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: String,
+    pub detail: String,
+}
+
+impl Failure {
+    pub fn new(code: &str, detail: impl Into<String>) -> Failure {
+        Failure {
+            code: code.to_string(),
+            detail: detail.into(),
+        }
+    }
+}
+
+pub type Outcome = Result<Map<String, Value>, Failure>;
+
+/// Why the model could not answer at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unanswered {
+    /// The action is documented (and its request was valid) but has no modelled meaning yet.
+    NotModelled,
+}
+
+/// The model: the spec, the clock, and the store.
+pub struct Model {
+    pub spec: Arc<Spec>,
+    pub clock: Clock,
+    /// How long transitional states take on the real clock (and per advance on the manual one).
+    pub transition_delay_ms: u64,
+    store: Mutex<Store>,
+}
+
+impl Model {
+    pub fn new(spec: Arc<Spec>, clock: ClockMode, transition_delay_ms: u64) -> Model {
+        Model {
+            spec,
+            clock: Clock::new(clock),
+            transition_delay_ms,
+            store: Mutex::new(Store::default()),
+        }
+    }
+
+    /// The store, with every due transition completed.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        let mut s = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        s.settle(self.clock.now_ms());
+        s
+    }
+
+    pub fn reset(&self) {
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Store::default();
+    }
+
+    /// Runs one validated call.
+    pub fn execute(&self, call: &Call) -> Result<Outcome, Unanswered> {
+        let mut store = self.store();
+        let ctx = Ctx {
+            model: self,
+            now_ms: self.clock.now_ms(),
+        };
+        match call.dialect.id() {
+            "aliyun-slb" => slb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled),
+            _ => Err(Unanswered::NotModelled),
+        }
+    }
+}
+
+/// What a handler may read besides the call: the model's settings and the time.
+pub struct Ctx<'m> {
+    pub model: &'m Model,
+    pub now_ms: u64,
+}
+
+impl Ctx<'_> {
+    pub fn due(&self) -> u64 {
+        self.now_ms + self.model.transition_delay_ms
+    }
+}

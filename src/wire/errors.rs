@@ -74,12 +74,31 @@ pub fn codes(protocol: Protocol) -> Vec<&'static str> {
     out
 }
 
-fn resolve(d: &Dialect, code: &str, fallback_status: u16, detail: String) -> ApiError {
-    let documented = d.all_errors().find(|e| e.code == code);
-    let http_status = documented.map_or(fallback_status, |e| e.http_status);
-    let message = match documented.map(|e| e.message.as_str()) {
-        Some(m) if !m.is_empty() => format!("{m} ({detail})"),
-        _ => detail,
+/// `code` with the HTTP status and message the spec documents for it. A code documented several
+/// times (SLB's InvalidParameter has rows with 400 and 404) takes its most frequent status.
+pub fn resolve(d: &Dialect, code: &str, fallback_status: u16, detail: String) -> ApiError {
+    let rows: Vec<_> = d.all_errors().filter(|e| e.code == code).collect();
+    let mut counts: Vec<(u16, usize)> = Vec::new();
+    for r in &rows {
+        match counts.iter_mut().find(|(s, _)| *s == r.http_status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r.http_status, 1)),
+        }
+    }
+    // Ties go to the status seen first, so the answer does not depend on iteration order.
+    let mut best: Option<(u16, usize)> = None;
+    for (s, n) in counts {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((s, n));
+        }
+    }
+    let http_status = best.map_or(fallback_status, |(s, _)| s);
+    let message = match rows
+        .iter()
+        .find(|r| r.http_status == http_status && !r.message.is_empty())
+    {
+        Some(r) => format!("{} ({detail})", r.message),
+        None => detail,
     };
     ApiError {
         code: code.to_string(),

@@ -1,0 +1,107 @@
+//! The `/_lbconform/` endpoints tests drive the emulator with. All answer JSON.
+//!
+//! | endpoint | effect |
+//! |---|---|
+//! | `POST /_lbconform/reset` | forget every resource, nonce and armed fault |
+//! | `POST /_lbconform/clock/advance?ms=N` | move the manual clock forward N ms |
+//! | `GET  /_lbconform/state` | every resource as JSON |
+//! | `POST /_lbconform/lock?id=ID` / `unlock?id=ID` | lock or unlock a load balancer |
+//! | `POST /_lbconform/health?server=ID&status=S` | set a backend's health (normal, abnormal) |
+//! | `POST /_lbconform/fail?count=N&kind=unavailable\|throttle` | fail the next N calls |
+
+use serde_json::{json, Value};
+
+use super::{Emulator, Fault};
+use crate::wire::encode::decode_pairs;
+use crate::wire::request::{param, HttpRequest};
+use crate::wire::response::Rendered;
+
+fn answer(status: u16, v: Value) -> Rendered {
+    Rendered {
+        status,
+        content_type: "application/json",
+        body: serde_json::to_vec(&v).unwrap_or_default(),
+    }
+}
+
+fn bad(msg: &str) -> Rendered {
+    answer(400, json!({"error": msg}))
+}
+
+pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
+    let Ok(q) = decode_pairs(&req.query) else {
+        return bad("malformed query string");
+    };
+    let arg = |k: &str| param(&q, k).map(str::to_string);
+    match req.path.trim_start_matches("/_lbconform/") {
+        "reset" => {
+            em.reset();
+            answer(200, json!({"reset": true}))
+        }
+        "clock/advance" => match arg("ms").and_then(|m| m.parse::<u64>().ok()) {
+            Some(ms) if em.model.clock.advance(ms) => {
+                answer(200, json!({"now_ms": em.model.clock.now_ms()}))
+            }
+            Some(_) => bad("the clock is real; start with --clock manual"),
+            None => bad("ms=N is required"),
+        },
+        "state" => {
+            let store = em.model.store();
+            answer(
+                200,
+                json!({"now_ms": em.model.clock.now_ms(), "resources": store.resources.values().collect::<Vec<_>>()}),
+            )
+        }
+        action @ ("lock" | "unlock") => {
+            let Some(id) = arg("id") else {
+                return bad("id=ID is required");
+            };
+            let mut store = em.model.store();
+            let Some(r) = store.resources.get_mut(&id) else {
+                return answer(404, json!({"error": "no such resource"}));
+            };
+            r.state = if action == "lock" {
+                "locked".into()
+            } else {
+                "active".into()
+            };
+            answer(200, json!({"id": id, "state": r.state}))
+        }
+        "health" => {
+            let (Some(server), Some(status)) = (arg("server"), arg("status")) else {
+                return bad("server=ID&status=S are required");
+            };
+            let mut store = em.model.store();
+            let owners: Vec<String> = store
+                .resources
+                .values()
+                .filter(|r| {
+                    r.attrs
+                        .get("BackendServers")
+                        .and_then(Value::as_array)
+                        .is_some_and(|b| b.iter().any(|x| x["ServerId"] == server.as_str()))
+                })
+                .map(|r| r.account.clone())
+                .collect();
+            for account in owners {
+                store
+                    .health
+                    .insert((account, server.clone()), status.clone());
+            }
+            answer(200, json!({"server": server, "status": status}))
+        }
+        "fail" => {
+            let count = arg("count").and_then(|c| c.parse().ok()).unwrap_or(1);
+            let kind = match arg("kind").as_deref() {
+                Some("throttle") => Fault::Throttled,
+                _ => Fault::Unavailable,
+            };
+            em.inject(kind, count);
+            answer(200, json!({"armed": count}))
+        }
+        _ => answer(
+            404,
+            json!({"error": "unknown admin endpoint", "see": "README.md § Admin endpoints"}),
+        ),
+    }
+}

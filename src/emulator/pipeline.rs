@@ -1,0 +1,255 @@
+//! One request through the emulator: dialect, signature, action, parameters, validation, the
+//! model, and the answer in the dialect's own format. Every failure on the way is answered with
+//! the dialect's documented code and changes nothing.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+
+use super::dispatch::{dialect_of, looks_tencent};
+use super::{Emulator, Fault};
+use crate::model::validate::{validate, Violation};
+use crate::model::{Call, Unanswered};
+use crate::spec::{Action, Dialect, Param, Protocol};
+use crate::wire::errors::{decode_error, param_error, resolve, ApiError};
+use crate::wire::request::{param, HttpRequest};
+use crate::wire::response::aliyun::{self, Format};
+use crate::wire::response::{tencent, v2, Rendered};
+use crate::wire::{params, tc3};
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Answers one request.
+pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
+    let pairs = req.rpc_params();
+    let flat = pairs.clone().unwrap_or_default();
+    let Some(d) = dialect_of(req, &flat).and_then(|id| em.spec.dialect(id)) else {
+        return unclaimed(em, req);
+    };
+    let format = Format::from_param(param(&flat, "Format"));
+    let rid = em.request_id();
+    match run(em, d, req, pairs.map_err(|e| decode_error(d, &e))) {
+        Ok((action, body)) => success(d, &action, &rid, &body, format),
+        Err(e) => error(d, &e, &rid, format),
+    }
+}
+
+fn run(
+    em: &Emulator,
+    d: &Dialect,
+    req: &HttpRequest,
+    pairs: Result<Vec<(String, String)>, ApiError>,
+) -> Result<(String, Map<String, Value>), ApiError> {
+    let pairs = pairs?;
+    let verified = em.verifier.verify(d, req, &em.accounts, unix_now())?;
+    let account = em
+        .accounts
+        .account(&verified.access_key_id)
+        .unwrap_or_default()
+        .to_string();
+    let name = action_name(d, req, &pairs).ok_or_else(|| {
+        resolve(
+            d,
+            code(d, Kind::NoAction),
+            400,
+            "the request names no Action".into(),
+        )
+    })?;
+    let action = d.action(&name).ok_or_else(|| {
+        resolve(
+            d,
+            code(d, Kind::NoAction),
+            400,
+            format!("the action {name} is not one of {}'s", d.id()),
+        )
+    })?;
+    if let Some(fault) = em.take_fault() {
+        let (kind, detail) = match fault {
+            Fault::Unavailable => (Kind::Unavailable, "injected by /_lbconform/fail"),
+            Fault::Throttled => (Kind::Throttled, "injected by /_lbconform/fail"),
+        };
+        return Err(resolve(d, code(d, kind), 503, detail.into()));
+    }
+    let values = decode(d, action, req, &pairs)?;
+    let values = validate(action, &values, &|n: &str| {
+        d.structures.get(n).map(|s| s.fields.as_slice())
+    })
+    .map_err(|v| violation(d, &v[0]))?;
+    let call = Call {
+        dialect: d,
+        action,
+        account: &account,
+        params: values,
+    };
+    match em.model.execute(&call) {
+        Ok(Ok(body)) => Ok((action.name.clone(), body)),
+        Ok(Err(f)) => Err(resolve(d, &f.code, 400, f.detail)),
+        Err(Unanswered::NotModelled) => Err(resolve(d, code(d, Kind::NotModelled), 400, format!("lbconform: {} is documented and the request is valid, but the action is not modelled yet", action.name))),
+    }
+}
+
+fn action_name(d: &Dialect, req: &HttpRequest, pairs: &[(String, String)]) -> Option<String> {
+    let header = match d.header.protocol {
+        Protocol::Rpc => req.header("x-acs-action"),
+        Protocol::Tc3 => req.header("x-tc-action"),
+        Protocol::V2 => None,
+    };
+    header
+        .or_else(|| param(pairs, "Action"))
+        .map(str::to_string)
+}
+
+/// The request's own parameters, typed by the spec (common ones left out).
+fn decode(
+    d: &Dialect,
+    action: &Action,
+    req: &HttpRequest,
+    pairs: &[(String, String)],
+) -> Result<Map<String, Value>, ApiError> {
+    let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
+    let common: &[Param] = &d.header.common_params;
+    let json_body = d.header.protocol == Protocol::Tc3 && tc3::applies(req) && !req.is_form();
+    let decoded = if json_body {
+        let body: Value = if req.body.is_empty() {
+            Value::Object(Map::new())
+        } else {
+            serde_json::from_slice(&req.body).map_err(|e| {
+                resolve(
+                    d,
+                    "InvalidParameter",
+                    200,
+                    format!("the body is not JSON: {e}"),
+                )
+            })?
+        };
+        let Value::Object(m) = body else {
+            return Err(resolve(
+                d,
+                "InvalidParameter",
+                200,
+                "the body is not a JSON object".into(),
+            ));
+        };
+        params::decode_json(&action.params, common, &m, &structs)
+    } else {
+        let own: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| !is_signature_param(k))
+            .cloned()
+            .collect();
+        params::decode_flat(&action.params, common, &own, &structs)
+    }
+    .map_err(|e| param_error(d, &e))?;
+    if d.header.protocol == Protocol::Tc3 {
+        if let Some(u) = decoded.unknown.first() {
+            return Err(resolve(
+                d,
+                "UnknownParameter",
+                200,
+                format!("the parameter {u} is not recognized"),
+            ));
+        }
+    }
+    Ok(decoded.values)
+}
+
+/// Parameters every scheme carries that are neither common nor the action's own.
+fn is_signature_param(k: &str) -> bool {
+    matches!(
+        k,
+        "Signature"
+            | "SignatureMethod"
+            | "SignatureVersion"
+            | "SignatureNonce"
+            | "SignatureType"
+            | "Timestamp"
+            | "Nonce"
+            | "SecretId"
+            | "AccessKeyId"
+            | "RequestClient"
+            | "Language"
+            | "Token"
+    )
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    NoAction,
+    Missing,
+    Invalid,
+    Unavailable,
+    Throttled,
+    NotModelled,
+}
+
+/// The dialect's code for each kind of failure the pipeline itself produces.
+fn code(d: &Dialect, k: Kind) -> &'static str {
+    match (d.header.protocol, k) {
+        (Protocol::Rpc, Kind::NoAction | Kind::NotModelled) => "UnsupportedOperation",
+        (Protocol::Rpc, Kind::Missing) => "MissingParameter",
+        (Protocol::Rpc, Kind::Invalid) => "InvalidParameter",
+        (Protocol::Rpc, Kind::Unavailable | Kind::Throttled) => "ServiceUnavailable",
+        (Protocol::Tc3, Kind::NoAction) => "InvalidAction",
+        (Protocol::Tc3, Kind::Missing) => "MissingParameter",
+        (Protocol::Tc3, Kind::Invalid) => "InvalidParameterValue",
+        (Protocol::Tc3, Kind::Unavailable) => "InternalError",
+        (Protocol::Tc3, Kind::Throttled) => "RequestLimitExceeded",
+        (Protocol::Tc3, Kind::NotModelled) => "UnsupportedOperation",
+        (Protocol::V2, Kind::NoAction | Kind::Missing | Kind::Invalid) => "4000",
+        (Protocol::V2, Kind::Unavailable) => "6200",
+        (Protocol::V2, Kind::Throttled) => "4400",
+        (Protocol::V2, Kind::NotModelled) => "6100",
+    }
+}
+
+fn violation(d: &Dialect, v: &Violation) -> ApiError {
+    let kind = if v.is_missing() {
+        Kind::Missing
+    } else {
+        Kind::Invalid
+    };
+    let fallback = if d.header.protocol == Protocol::Rpc {
+        400
+    } else {
+        200
+    };
+    resolve(d, code(d, kind), fallback, v.to_string())
+}
+
+fn success(
+    d: &Dialect,
+    action: &str,
+    rid: &str,
+    body: &Map<String, Value>,
+    format: Format,
+) -> Rendered {
+    match d.header.protocol {
+        Protocol::Rpc => aliyun::success(action, rid, body, format),
+        Protocol::Tc3 => tencent::success(rid, body),
+        Protocol::V2 => v2::success(body),
+    }
+}
+
+fn error(d: &Dialect, e: &ApiError, rid: &str, format: Format) -> Rendered {
+    let host = d.header.endpoints.first().cloned().unwrap_or_default();
+    match d.header.protocol {
+        Protocol::Rpc => aliyun::error(e.http_status, &e.code, &e.message, rid, &host, format),
+        Protocol::Tc3 => tencent::error(&e.code, &e.message, rid),
+        Protocol::V2 => v2::error(e.code.parse().unwrap_or(4000), &e.code, &e.message),
+    }
+}
+
+/// A request no dialect claims: answered in the format it looks like.
+fn unclaimed(em: &Emulator, req: &HttpRequest) -> Rendered {
+    let rid = em.request_id();
+    if looks_tencent(req) {
+        tencent::error("InvalidParameter", "unknown X-TC-Version", &rid)
+    } else {
+        aliyun::error(400, "InvalidParameter", "the request names no supported Version (2014-05-15, 2017-11-10, 2018-03-17) or path /v2/index.php", &rid, "lbconform", Format::Xml)
+    }
+}

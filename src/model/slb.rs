@@ -1,0 +1,600 @@
+//! The meaning of the Alibaba SLB actions modelled so far: load balancers (active, inactive,
+//! locked; ClientToken idempotence), listeners of every protocol with their lifecycle, backend
+//! servers and their health. State changes go through the spec's state machines
+//! ([`super::lifecycle`]), so what a state forbids is the spec's word, not code here.
+
+use serde_json::{json, Map, Value};
+
+use super::lifecycle::{completion, step};
+use super::store::{Pending, Resource, Store};
+use super::{Call, Ctx, Failure, Outcome};
+use crate::spec::{Dialect, StateMachine};
+use crate::wire::aliyun_v1::format_iso8601;
+
+const LB: &str = "load_balancer";
+const LISTENER: &str = "listener";
+
+/// Runs an SLB action; `None` when the action has no modelled meaning yet.
+pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
+    let name = call.action.name.as_str();
+    let out = match name {
+        "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
+        "DescribeLoadBalancers" => describe_load_balancers(s, call),
+        "DescribeLoadBalancerAttribute" => describe_load_balancer(s, call),
+        "DeleteLoadBalancer" => delete_load_balancer(ctx, s, call),
+        "SetLoadBalancerStatus" => set_load_balancer_status(ctx, s, call),
+        "SetLoadBalancerName" => set_load_balancer_name(s, call),
+        "DescribeRegions" => Ok(describe_regions()),
+        "StartLoadBalancerListener" | "StopLoadBalancerListener" => {
+            start_stop_listener(ctx, s, call)
+        }
+        "DeleteLoadBalancerListener" => delete_listener(ctx, s, call),
+        "AddBackendServers" | "RemoveBackendServers" | "SetBackendServers" => {
+            backend_servers(s, call)
+        }
+        "DescribeHealthStatus" => describe_health(s, call),
+        n if listener_protocol(n, "CreateLoadBalancer", "Listener").is_some() => {
+            create_listener(ctx, s, call)
+        }
+        n if listener_protocol(n, "SetLoadBalancer", "ListenerAttribute").is_some() => {
+            set_listener(ctx, s, call)
+        }
+        n if listener_protocol(n, "DescribeLoadBalancer", "ListenerAttribute").is_some() => {
+            describe_listener(s, call)
+        }
+        _ => return None,
+    };
+    Some(out)
+}
+
+/// `CreateLoadBalancerHTTPSListener` -> `https`.
+fn listener_protocol(action: &str, prefix: &str, suffix: &str) -> Option<String> {
+    let p = action.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    matches!(p, "HTTP" | "HTTPS" | "TCP" | "UDP").then(|| p.to_ascii_lowercase())
+}
+
+fn machine<'d>(d: &'d Dialect, resource: &str) -> Option<&'d StateMachine> {
+    d.state_machines.get(resource)
+}
+
+/// Moves `r` along `trigger` (to `wanted` where several targets exist); a transitional target
+/// completes on its own after the transition delay.
+fn transition(
+    ctx: &Ctx,
+    d: &Dialect,
+    r: &mut Resource,
+    trigger: &str,
+    wanted: Option<&str>,
+) -> Result<(), Failure> {
+    let Some(m) = machine(d, &r.kind) else {
+        return Ok(());
+    };
+    let t = step(m, &r.state, trigger, wanted).map_err(|n| {
+        let code = n.error.unwrap_or_else(|| "ActionNotAllowed".into());
+        Failure::new(
+            &code,
+            format!(
+                "{} {} is {}; {trigger} is not allowed",
+                r.kind, r.id, n.state
+            ),
+        )
+    })?;
+    if let Some(t) = t {
+        r.state = t.to.clone();
+        r.pending = completion(m, &t.to).map(|to| Pending {
+            to: to.to_string(),
+            due_ms: ctx.due(),
+        });
+    }
+    Ok(())
+}
+
+/// What the parent load balancer's state says about `trigger` (a locked instance forbids it).
+fn check_parent(d: &Dialect, lb: &Resource, trigger: &str) -> Result<(), Failure> {
+    let Some(m) = machine(d, LB) else {
+        return Ok(());
+    };
+    let st = m
+        .states
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(&lb.state));
+    match st.and_then(|s| s.forbids.iter().find(|f| f.action == trigger)) {
+        Some(f) => Err(Failure::new(
+            f.error.as_deref().unwrap_or("ActionNotAllowed"),
+            format!("load balancer {} is {}", lb.id, lb.state),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn lb_id<'c>(call: &'c Call) -> &'c str {
+    call.str("LoadBalancerId").unwrap_or_default()
+}
+
+fn find_lb<'s>(s: &'s Store, call: &Call) -> Result<&'s Resource, Failure> {
+    s.get(call.account, lb_id(call))
+        .filter(|r| r.kind == LB)
+        .ok_or_else(|| {
+            Failure::new(
+                "InvalidLoadBalancerId.NotFound",
+                format!("{} not found", lb_id(call)),
+            )
+        })
+}
+
+fn port(call: &Call) -> i64 {
+    call.params
+        .get("ListenerPort")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+}
+
+fn listener_id(lb: &str, port: i64) -> String {
+    format!("{lb}/listener/{port}")
+}
+
+fn find_listener<'s>(s: &'s mut Store, call: &Call) -> Result<&'s mut Resource, Failure> {
+    let id = listener_id(lb_id(call), port(call));
+    s.get_mut(call.account, &id).ok_or_else(|| {
+        Failure::new(
+            "ListenerNotFound",
+            format!("no listener on port {}", port(call)),
+        )
+    })
+}
+
+/// The documented defaults of every parameter the caller left out, beside what it gave.
+fn with_defaults(call: &Call) -> Map<String, Value> {
+    let mut m = call.params.clone();
+    for p in &call.action.params {
+        if let (Some(d), false) = (&p.default, m.contains_key(&p.name)) {
+            m.insert(p.name.clone(), d.clone());
+        }
+    }
+    m
+}
+
+fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let token = call.str("ClientToken").map(str::to_string);
+    let fingerprint = Value::Object(call.params.clone());
+    if let Some(t) = &token {
+        let key = (
+            call.account.to_string(),
+            call.action.name.clone(),
+            t.clone(),
+        );
+        if let Some((seen, answer)) = s.idempotency.get(&key) {
+            return if *seen == fingerprint {
+                Ok(answer.clone())
+            } else {
+                Err(Failure::new(
+                    "IdempotentParameterMismatch",
+                    "the ClientToken was used with other parameters",
+                ))
+            };
+        }
+    }
+    let region = call.str("RegionId").unwrap_or("cn-hangzhou").to_string();
+    // Alibaba's shape: lb- + two letters of the region + 21 characters.
+    let code: String = region
+        .split('-')
+        .nth(1)
+        .unwrap_or("hz")
+        .chars()
+        .take(2)
+        .collect();
+    let id = s.new_id(&format!("lb-{code:a<2}"), 21);
+    let mut attrs = with_defaults(call);
+    let vpc = attrs.contains_key("VSwitchId");
+    let address_type = attrs
+        .get("AddressType")
+        .and_then(Value::as_str)
+        .unwrap_or(if vpc { "intranet" } else { "internet" })
+        .to_string();
+    let address = if address_type == "intranet" {
+        format!("172.16.{}.{}", s.random_u8(), s.random_u8().max(1))
+    } else {
+        format!(
+            "47.{}.{}.{}",
+            s.random_u8(),
+            s.random_u8(),
+            s.random_u8().max(1)
+        )
+    };
+    attrs.insert("LoadBalancerId".into(), json!(id));
+    attrs.insert("Address".into(), json!(address));
+    attrs.insert("AddressType".into(), json!(address_type));
+    attrs.insert(
+        "NetworkType".into(),
+        json!(if vpc { "vpc" } else { "classic" }),
+    );
+    attrs
+        .entry("LoadBalancerName")
+        .or_insert_with(|| json!(format!("auto_named_slb{}", s.random_u8())));
+    attrs.insert(
+        "CreateTime".into(),
+        json!(format_iso8601(1_700_000_000 + (ctx.now_ms / 1000) as i64)),
+    );
+    attrs.insert("BackendServers".into(), json!([]));
+    attrs.remove("ClientToken");
+    let seq = s.next_seq();
+    let initial = machine(call.dialect, LB).map_or("active".to_string(), |m| {
+        m.transitions
+            .iter()
+            .find(|t| t.trigger == "CreateLoadBalancer")
+            .map_or(m.initial.clone(), |t| t.to.clone())
+    });
+    s.resources.insert(
+        id.clone(),
+        Resource {
+            kind: LB.into(),
+            id: id.clone(),
+            account: call.account.into(),
+            region,
+            parent: None,
+            state: initial,
+            attrs,
+            pending: None,
+            seq,
+        },
+    );
+    let r = &s.resources[&id];
+    let mut answer = Map::new();
+    for k in [
+        "LoadBalancerId",
+        "Address",
+        "NetworkType",
+        "LoadBalancerName",
+        "VpcId",
+        "VSwitchId",
+        "AddressType",
+    ] {
+        if let Some(v) = r.attrs.get(k) {
+            answer.insert(k.into(), v.clone());
+        }
+    }
+    if let Some(t) = token {
+        s.idempotency.insert(
+            (call.account.to_string(), call.action.name.clone(), t),
+            (fingerprint, answer.clone()),
+        );
+    }
+    Ok(answer)
+}
+
+fn lb_summary(r: &Resource) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "Address",
+        "AddressType",
+        "NetworkType",
+        "VpcId",
+        "VSwitchId",
+        "CreateTime",
+        "InternetChargeType",
+        "LoadBalancerSpec",
+        "MasterZoneId",
+        "SlaveZoneId",
+    ] {
+        if let Some(v) = r.attrs.get(k) {
+            m.insert(k.into(), v.clone());
+        }
+    }
+    m.insert("LoadBalancerStatus".into(), json!(r.state));
+    m.insert("RegionId".into(), json!(r.region));
+    Value::Object(m)
+}
+
+fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
+    let ids: Option<Vec<&str>> = call
+        .str("LoadBalancerId")
+        .map(|v| v.split(',').map(str::trim).collect());
+    let filters = [
+        "LoadBalancerName",
+        "AddressType",
+        "NetworkType",
+        "VpcId",
+        "VSwitchId",
+        "Address",
+        "InternetChargeType",
+        "MasterZoneId",
+        "SlaveZoneId",
+    ];
+    let matching: Vec<Value> = s
+        .of_kind(call.account, LB)
+        .filter(|r| call.str("RegionId").is_none_or(|reg| reg == r.region))
+        .filter(|r| ids.as_ref().is_none_or(|ids| ids.contains(&r.id.as_str())))
+        .filter(|r| {
+            filters.iter().all(|f| {
+                call.params
+                    .get(*f)
+                    .is_none_or(|want| r.attrs.get(*f) == Some(want))
+            })
+        })
+        .filter(|r| {
+            call.str("ServerId")
+                .is_none_or(|sid| backends(r).iter().any(|b| b["ServerId"] == sid))
+        })
+        .map(lb_summary)
+        .collect();
+    Ok(json!({"LoadBalancers": {"LoadBalancer": matching}})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
+fn backends(r: &Resource) -> Vec<Value> {
+    r.attrs
+        .get("BackendServers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn describe_load_balancer(s: &Store, call: &Call) -> Outcome {
+    let lb = find_lb(s, call)?;
+    let mut m = lb_summary(lb).as_object().cloned().unwrap_or_default();
+    let listeners: Vec<&Resource> = s
+        .of_kind(call.account, LISTENER)
+        .filter(|l| l.parent.as_deref() == Some(&lb.id))
+        .collect();
+    m.insert("ListenerPorts".into(), json!({"ListenerPort": listeners.iter().map(|l| l.attrs["ListenerPort"].clone()).collect::<Vec<_>>()}));
+    m.insert("ListenerPortsAndProtocal".into(), json!({"ListenerPortAndProtocal": listeners.iter().map(|l| json!({"ListenerPort": l.attrs["ListenerPort"], "ListenerProtocal": l.attrs["ListenerProtocol"]})).collect::<Vec<_>>()}));
+    m.insert(
+        "BackendServers".into(),
+        json!({"BackendServer": backends(lb)}),
+    );
+    Ok(m)
+}
+
+fn delete_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let id = find_lb(s, call)?.id.clone();
+    let lb = s.get_mut(call.account, &id).expect("found above");
+    if lb.attrs.get("DeleteProtection").and_then(Value::as_str) == Some("on") {
+        return Err(Failure::new("ActionNotAllowed", "delete protection is on"));
+    }
+    transition(ctx, call.dialect, lb, "DeleteLoadBalancer", None)?;
+    s.remove_tree(&id);
+    Ok(Map::new())
+}
+
+fn set_load_balancer_status(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let id = find_lb(s, call)?.id.clone();
+    let wanted = call.str("LoadBalancerStatus").map(str::to_string);
+    let lb = s.get_mut(call.account, &id).expect("found above");
+    transition(
+        ctx,
+        call.dialect,
+        lb,
+        "SetLoadBalancerStatus",
+        wanted.as_deref(),
+    )?;
+    Ok(Map::new())
+}
+
+fn set_load_balancer_name(s: &mut Store, call: &Call) -> Outcome {
+    let id = find_lb(s, call)?.id.clone();
+    check_parent(call.dialect, &s.resources[&id], "SetLoadBalancerName")?;
+    let name = call
+        .params
+        .get("LoadBalancerName")
+        .cloned()
+        .unwrap_or(Value::Null);
+    s.get_mut(call.account, &id)
+        .expect("found above")
+        .attrs
+        .insert("LoadBalancerName".into(), name);
+    Ok(Map::new())
+}
+
+fn describe_regions() -> Map<String, Value> {
+    let regions = [
+        "cn-hangzhou",
+        "cn-shanghai",
+        "cn-qingdao",
+        "cn-beijing",
+        "cn-shenzhen",
+        "cn-hongkong",
+        "ap-southeast-1",
+        "us-west-1",
+    ];
+    let list: Vec<Value> = regions
+        .iter()
+        .map(|r| json!({"RegionId": r, "LocalName": r}))
+        .collect();
+    json!({"Regions": {"Region": list}})
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let protocol =
+        listener_protocol(&call.action.name, "CreateLoadBalancer", "Listener").unwrap_or_default();
+    let lb = find_lb(s, call)?;
+    check_parent(call.dialect, lb, &call.action.name)?;
+    let (lb_id, region) = (lb.id.clone(), lb.region.clone());
+    let id = listener_id(&lb_id, port(call));
+    if s.resources.contains_key(&id) {
+        return Err(Failure::new(
+            "ListenerAlreadyExists",
+            format!("port {} is taken", port(call)),
+        ));
+    }
+    let mut attrs = with_defaults(call);
+    attrs.insert("ListenerProtocol".into(), json!(protocol));
+    attrs.remove("RegionId");
+    let seq = s.next_seq();
+    let mut r = Resource {
+        kind: LISTENER.into(),
+        id: id.clone(),
+        account: call.account.into(),
+        region,
+        parent: Some(lb_id),
+        state: "absent".into(),
+        attrs,
+        pending: None,
+        seq,
+    };
+    transition(ctx, call.dialect, &mut r, &call.action.name, None)?;
+    s.resources.insert(id, r);
+    Ok(Map::new())
+}
+
+fn start_stop_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    check_parent(call.dialect, find_lb(s, call)?, &call.action.name)?;
+    let l = find_listener(s, call)?;
+    transition(ctx, call.dialect, l, &call.action.name, None)?;
+    Ok(Map::new())
+}
+
+fn delete_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    check_parent(call.dialect, find_lb(s, call)?, &call.action.name)?;
+    let l = find_listener(s, call)?;
+    transition(ctx, call.dialect, l, &call.action.name, None)?;
+    let id = l.id.clone();
+    s.remove_tree(&id);
+    Ok(Map::new())
+}
+
+fn set_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    check_parent(call.dialect, find_lb(s, call)?, &call.action.name)?;
+    let protocol = listener_protocol(&call.action.name, "SetLoadBalancer", "ListenerAttribute")
+        .unwrap_or_default();
+    let l = find_listener(s, call)?;
+    if l.attrs.get("ListenerProtocol").and_then(Value::as_str) != Some(protocol.as_str()) {
+        return Err(Failure::new(
+            "ListenerNotFound",
+            format!("no {protocol} listener on port {}", port(call)),
+        ));
+    }
+    transition(ctx, call.dialect, l, &call.action.name, None)?;
+    for (k, v) in &call.params {
+        if k != "RegionId" && k != "LoadBalancerId" {
+            l.attrs.insert(k.clone(), v.clone());
+        }
+    }
+    Ok(Map::new())
+}
+
+fn describe_listener(s: &mut Store, call: &Call) -> Outcome {
+    let protocol = listener_protocol(
+        &call.action.name,
+        "DescribeLoadBalancer",
+        "ListenerAttribute",
+    )
+    .unwrap_or_default();
+    let l = find_listener(s, call)?;
+    if l.attrs.get("ListenerProtocol").and_then(Value::as_str) != Some(protocol.as_str()) {
+        return Err(Failure::new(
+            "ListenerNotFound",
+            format!("no {protocol} listener on port {}", port(call)),
+        ));
+    }
+    let mut m = l.attrs.clone();
+    m.remove("LoadBalancerId");
+    m.remove("ListenerProtocol");
+    m.insert("Status".into(), json!(l.state));
+    Ok(m)
+}
+
+fn backend_servers(s: &mut Store, call: &Call) -> Outcome {
+    let lb = find_lb(s, call)?;
+    check_parent(call.dialect, lb, &call.action.name)?;
+    let id = lb.id.clone();
+    let given: Vec<Value> = call
+        .params
+        .get("BackendServers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let lb = s.get_mut(call.account, &id).expect("found above");
+    let mut current = backends(lb);
+    let sid = |v: &Value| {
+        v.get("ServerId")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    for b in &given {
+        let Some(server) = sid(b) else { continue };
+        let weight = b.get("Weight").cloned().unwrap_or(json!(100));
+        let pos = current
+            .iter()
+            .position(|c| sid(c).as_deref() == Some(server.as_str()));
+        match (call.action.name.as_str(), pos) {
+            ("AddBackendServers", None) => {
+                current.push(json!({"ServerId": server, "Weight": weight}))
+            }
+            ("AddBackendServers" | "SetBackendServers", Some(i)) => current[i]["Weight"] = weight,
+            ("RemoveBackendServers", Some(i)) => {
+                current.remove(i);
+            }
+            ("SetBackendServers", None) => {
+                return Err(Failure::new(
+                    "InvalidServerId.NotFound",
+                    format!("{server} is not a backend of {id}"),
+                ))
+            }
+            _ => {}
+        }
+    }
+    lb.attrs.insert("BackendServers".into(), json!(current));
+    Ok(
+        json!({"LoadBalancerId": id, "BackendServers": {"BackendServer": current}})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    )
+}
+
+/// A backend's health: `unavailable` while its listener does not run or checks are off, else
+/// what the admin endpoint set, else `normal`.
+fn describe_health(s: &mut Store, call: &Call) -> Outcome {
+    let lb = find_lb(s, call)?;
+    let lb_id = lb.id.clone();
+    let servers = backends(lb);
+    let want_port = call.params.get("ListenerPort").and_then(Value::as_i64);
+    // (listener port, backend port, whether health is checked) of each listener asked about.
+    let listeners: Vec<(i64, Value, bool)> = s
+        .of_kind(call.account, LISTENER)
+        .filter(|l| l.parent.as_deref() == Some(lb_id.as_str()))
+        .filter_map(|l| {
+            let checked = l.state == "running"
+                && l.attrs.get("HealthCheck").and_then(Value::as_str) != Some("off");
+            let backend_port = l
+                .attrs
+                .get("BackendServerPort")
+                .cloned()
+                .unwrap_or(Value::Null);
+            l.attrs
+                .get("ListenerPort")
+                .and_then(Value::as_i64)
+                .map(|p| (p, backend_port, checked))
+        })
+        .filter(|(p, _, _)| want_port.is_none_or(|w| w == *p))
+        .collect();
+    if want_port.is_some() && listeners.is_empty() {
+        return Err(Failure::new("ListenerNotFound", "no listener on that port"));
+    }
+    let mut out = Vec::new();
+    for (p, backend_port, checked) in listeners {
+        for b in &servers {
+            let server = b["ServerId"].as_str().unwrap_or_default().to_string();
+            let status = if !checked {
+                "unavailable".to_string()
+            } else {
+                s.health
+                    .get(&(call.account.to_string(), server.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| "normal".into())
+            };
+            out.push(json!({"ServerId": server, "Port": backend_port, "ListenerPort": p, "ServerHealthStatus": status}));
+        }
+    }
+    Ok(json!({"BackendServers": {"BackendServer": out}})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}

@@ -1,0 +1,140 @@
+//! The resources of every account, and the ids they get.
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One resource of one account: its kind (`load_balancer`, `listener`), its state in its state
+/// machine, its documented attributes, and a pending completion of a transitional state.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    pub kind: String,
+    pub id: String,
+    pub account: String,
+    pub region: String,
+    pub parent: Option<String>,
+    pub state: String,
+    pub attrs: Map<String, Value>,
+    pub pending: Option<Pending>,
+    /// Creation order, for the documented "newest first" and stable pagination.
+    pub seq: u64,
+}
+
+/// A call made with a ClientToken: its parameters and the answer it got.
+pub type Remembered = (Value, Map<String, Value>);
+
+/// A transitional state completing at `due_ms` of model time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pending {
+    pub to: String,
+    pub due_ms: u64,
+}
+
+/// Everything the model holds. One lock guards it: requests are short, and one lock makes
+/// every action atomic, so concurrent clients cannot corrupt state or lose a resource.
+#[derive(Debug)]
+pub struct Store {
+    pub resources: BTreeMap<String, Resource>,
+    /// ClientToken idempotence: (account, action, token) -> the first call and its answer.
+    pub idempotency: BTreeMap<(String, String, String), Remembered>,
+    /// Backend health set through the admin endpoint: (account, server id) -> status.
+    pub health: BTreeMap<(String, String), String>,
+    seq: u64,
+    rng: ChaCha8Rng,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::new(0x1bc0_f0a2)
+    }
+}
+
+impl Store {
+    pub fn new(seed: u64) -> Store {
+        Store {
+            resources: BTreeMap::new(),
+            idempotency: BTreeMap::new(),
+            health: BTreeMap::new(),
+            seq: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
+    }
+
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// `prefix` + `n` random lower-case letters and digits, unique in the store.
+    pub fn new_id(&mut self, prefix: &str, n: usize) -> String {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        loop {
+            let tail: String = (0..n)
+                .map(|_| ALPHABET[self.rng.random_range(0..ALPHABET.len())] as char)
+                .collect();
+            let id = format!("{prefix}{tail}");
+            if !self.resources.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    pub fn random_u8(&mut self) -> u8 {
+        self.rng.random()
+    }
+
+    /// A resource of `account` by id: another account's resource is not found, as the
+    /// documents answer (no Forbidden that would reveal it exists).
+    pub fn get(&self, account: &str, id: &str) -> Option<&Resource> {
+        self.resources.get(id).filter(|r| r.account == account)
+    }
+
+    pub fn get_mut(&mut self, account: &str, id: &str) -> Option<&mut Resource> {
+        self.resources.get_mut(id).filter(|r| r.account == account)
+    }
+
+    /// The resources of one kind owned by `account`, oldest first.
+    pub fn of_kind<'s>(
+        &'s self,
+        account: &'s str,
+        kind: &'s str,
+    ) -> impl Iterator<Item = &'s Resource> + 's {
+        let mut v: Vec<&Resource> = self
+            .resources
+            .values()
+            .filter(move |r| r.account == account && r.kind == kind)
+            .collect();
+        v.sort_by_key(|r| r.seq);
+        v.into_iter()
+    }
+
+    /// Completes every transitional state whose time has come.
+    pub fn settle(&mut self, now_ms: u64) {
+        for r in self.resources.values_mut() {
+            if let Some(p) = r.pending.take() {
+                if p.due_ms <= now_ms {
+                    r.state = p.to;
+                } else {
+                    r.pending = Some(p);
+                }
+            }
+        }
+    }
+
+    /// Removes a resource and everything under it.
+    pub fn remove_tree(&mut self, id: &str) {
+        let children: Vec<String> = self
+            .resources
+            .values()
+            .filter(|r| r.parent.as_deref() == Some(id))
+            .map(|r| r.id.clone())
+            .collect();
+        for c in children {
+            self.remove_tree(&c);
+        }
+        self.resources.remove(id);
+    }
+}

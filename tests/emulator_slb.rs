@@ -1,0 +1,417 @@
+//! The emulator answers signed SLB requests with the lifecycle the spec documents: a load
+//! balancer, a TCP listener that goes stopped -> starting -> running on the manual clock,
+//! backends and their health, what a locked instance forbids, errors in SLB's own format, and
+//! accounts that never see each other's resources.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lbconform::emulator::accounts::Accounts;
+use lbconform::emulator::{admin, pipeline, server, Config, Emulator};
+use lbconform::model::clock::ClockMode;
+use lbconform::wire::response::aliyun;
+use lbconform::wire::{aliyun_v1, encode, HttpRequest};
+use serde_json::Value;
+
+static NONCE: AtomicU64 = AtomicU64::new(1);
+
+fn emulator() -> Emulator {
+    let mut accounts = Accounts::default();
+    accounts.add("otherid", "othersecret", "alibaba-2");
+    let spec = Arc::new(lbconform::spec::load_default().unwrap());
+    Emulator::new(
+        spec,
+        Config {
+            clock: ClockMode::Manual,
+            transition_delay_ms: 1000,
+            accounts,
+            ..Config::default()
+        },
+    )
+}
+
+/// A v1-signed GET request for `params` with the given key.
+fn signed(params: &[(&str, &str)], key: (&str, &str)) -> HttpRequest {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let nonce = NONCE.fetch_add(1, Ordering::Relaxed).to_string();
+    let ts = aliyun_v1::format_iso8601(now);
+    let mut p: Vec<(String, String)> = [
+        ("Format", "JSON"),
+        ("Version", "2014-05-15"),
+        ("AccessKeyId", key.0),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", nonce.as_str()),
+        ("Timestamp", ts.as_str()),
+    ]
+    .iter()
+    .chain(params)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    p.push(("Signature".into(), aliyun_v1::sign("GET", &p, key.1)));
+    let query = encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    HttpRequest {
+        method: "GET".into(),
+        host: "slb.aliyuncs.com".into(),
+        path: "/".into(),
+        query,
+        ..Default::default()
+    }
+}
+
+fn call_as(em: &Emulator, key: (&str, &str), params: &[(&str, &str)]) -> (u16, Value) {
+    let r = pipeline::handle(em, &signed(params, key));
+    let (_, parsed) = aliyun::parse(r.status, &r.body, &|_| false).unwrap();
+    (r.status, parsed.body)
+}
+
+fn call(em: &Emulator, params: &[(&str, &str)]) -> (u16, Value) {
+    call_as(em, ("testid", "testsecret"), params)
+}
+
+fn admin(em: &Emulator, path: &str, query: &str) -> Value {
+    let r = admin::handle(
+        em,
+        &HttpRequest {
+            method: "POST".into(),
+            path: format!("/_lbconform/{path}"),
+            query: query.into(),
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+fn listener_status(em: &Emulator, lb: &str) -> String {
+    let (s, b) = call(
+        em,
+        &[
+            ("Action", "DescribeLoadBalancerTCPListenerAttribute"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb),
+            ("ListenerPort", "80"),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+    b["Status"].as_str().unwrap().to_string()
+}
+
+fn create_lb(em: &Emulator) -> String {
+    let (s, b) = call(
+        em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+    b["LoadBalancerId"].as_str().unwrap().to_string()
+}
+
+const TCP: [(&str, &str); 5] = [
+    ("Action", "CreateLoadBalancerTCPListener"),
+    ("RegionId", "cn-hangzhou"),
+    ("ListenerPort", "80"),
+    ("BackendServerPort", "8080"),
+    ("Bandwidth", "-1"),
+];
+
+fn create_tcp(em: &Emulator, lb: &str) -> (u16, Value) {
+    let mut p = TCP.to_vec();
+    p.push(("LoadBalancerId", lb));
+    call(em, &p)
+}
+
+#[test]
+fn a_listener_goes_stopped_starting_running_on_the_manual_clock() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    assert!(
+        lb.starts_with("lb-") && lb.len() == 26,
+        "Alibaba's id shape: {lb}"
+    );
+    assert_eq!(create_tcp(&em, &lb).0, 200);
+    assert_eq!(listener_status(&em, &lb), "stopped");
+    let start = [
+        ("Action", "StartLoadBalancerListener"),
+        ("RegionId", "cn-hangzhou"),
+        ("LoadBalancerId", lb.as_str()),
+        ("ListenerPort", "80"),
+    ];
+    assert_eq!(call(&em, &start).0, 200);
+    assert_eq!(listener_status(&em, &lb), "starting");
+    admin(&em, "clock/advance", "ms=999");
+    assert_eq!(
+        listener_status(&em, &lb),
+        "starting",
+        "not before the transition delay"
+    );
+    admin(&em, "clock/advance", "ms=1");
+    assert_eq!(listener_status(&em, &lb), "running");
+    let (s, b) = call(&em, &start);
+    assert_eq!(
+        (s, b["Code"].as_str()),
+        (400, Some("ActionNotAllowed")),
+        "starting a running listener is refused: {b}"
+    );
+}
+
+#[test]
+fn validation_comes_from_the_spec_and_errors_use_slbs_format() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    let mut p = TCP.to_vec();
+    p.push(("LoadBalancerId", lb.as_str()));
+    p[2] = ("ListenerPort", "65536");
+    let (s, b) = call(&em, &p);
+    assert_eq!(
+        (s, b["Code"].as_str()),
+        (400, Some("InvalidParameter")),
+        "{b}"
+    );
+    assert!(b["HostId"].is_string() && b["RequestId"].is_string());
+    p[2] = ("ListenerPort", "eighty");
+    assert_eq!(call(&em, &p).1["Code"], "InvalidParameter");
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancerTCPListener"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb.as_str()),
+        ],
+    );
+    assert_eq!(
+        (s, b["Code"].as_str()),
+        (400, Some("MissingParameter")),
+        "{b}"
+    );
+    let (_, b) = call(&em, &[("Action", "NoSuchAction")]);
+    assert_eq!(b["Code"], "UnsupportedOperation");
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "DeleteLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", "lb-nope"),
+        ],
+    );
+    assert_eq!(
+        (s, b["Code"].as_str()),
+        (404, Some("InvalidLoadBalancerId.NotFound"))
+    );
+    // Nothing of the failed calls was created.
+    let state = admin(&em, "state", "");
+    assert_eq!(state["resources"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_bad_signature_or_a_replayed_nonce_is_refused_and_changes_nothing() {
+    let em = emulator();
+    let r = signed(
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+        ("testid", "wrongsecret"),
+    );
+    let out = pipeline::handle(&em, &r);
+    let (_, p) = aliyun::parse(out.status, &out.body, &|_| false).unwrap();
+    assert_eq!(
+        (out.status, p.error.unwrap().code.as_str()),
+        (400, "SignatureDoesNotMatch")
+    );
+    let good = signed(
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+        ("testid", "testsecret"),
+    );
+    assert_eq!(pipeline::handle(&em, &good).status, 200);
+    let again = pipeline::handle(&em, &good);
+    let (_, p) = aliyun::parse(again.status, &again.body, &|_| false).unwrap();
+    assert_eq!(p.error.unwrap().code, "SignatureNonceUsed");
+    assert_eq!(
+        admin(&em, "state", "")["resources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn backends_report_health_and_a_locked_instance_forbids_listener_changes() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    create_tcp(&em, &lb);
+    let servers = r#"[{"ServerId":"i-bp1","Weight":100},{"ServerId":"i-bp2","Weight":50}]"#;
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "AddBackendServers"),
+            ("LoadBalancerId", lb.as_str()),
+            ("BackendServers", servers),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        b["BackendServers"]["BackendServer"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let health = |em: &Emulator| {
+        call(
+            em,
+            &[
+                ("Action", "DescribeHealthStatus"),
+                ("RegionId", "cn-hangzhou"),
+                ("LoadBalancerId", lb.as_str()),
+            ],
+        )
+        .1
+    };
+    assert_eq!(
+        health(&em)["BackendServers"]["BackendServer"][0]["ServerHealthStatus"],
+        "unavailable",
+        "the listener is not running"
+    );
+    call(
+        &em,
+        &[
+            ("Action", "StartLoadBalancerListener"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb.as_str()),
+            ("ListenerPort", "80"),
+        ],
+    );
+    admin(&em, "clock/advance", "ms=1000");
+    admin(&em, "health", "server=i-bp2&status=abnormal");
+    let h = health(&em);
+    let list = h["BackendServers"]["BackendServer"].as_array().unwrap();
+    assert_eq!(
+        (
+            list[0]["ServerHealthStatus"].as_str(),
+            list[1]["ServerHealthStatus"].as_str()
+        ),
+        (Some("normal"), Some("abnormal"))
+    );
+    admin(&em, "lock", &format!("id={lb}"));
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "StopLoadBalancerListener"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb.as_str()),
+            ("ListenerPort", "80"),
+        ],
+    );
+    assert!(
+        s >= 400,
+        "a locked instance forbids stopping its listener: {b}"
+    );
+    assert_eq!(listener_status(&em, &lb), "running");
+}
+
+#[test]
+fn accounts_never_see_each_others_resources_and_client_tokens_are_idempotent() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    let (s, b) = call_as(
+        &em,
+        ("otherid", "othersecret"),
+        &[
+            ("Action", "DescribeLoadBalancerAttribute"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb.as_str()),
+        ],
+    );
+    assert_eq!(
+        (s, b["Code"].as_str()),
+        (404, Some("InvalidLoadBalancerId.NotFound"))
+    );
+    let (_, list) = call_as(
+        &em,
+        ("otherid", "othersecret"),
+        &[
+            ("Action", "DescribeLoadBalancers"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+    assert_eq!(
+        list["LoadBalancers"]["LoadBalancer"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let a = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+            ("ClientToken", "t-1"),
+        ],
+    )
+    .1;
+    let b = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+            ("ClientToken", "t-1"),
+        ],
+    )
+    .1;
+    assert_eq!(a["LoadBalancerId"], b["LoadBalancerId"]);
+    let c = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-shanghai"),
+            ("ClientToken", "t-1"),
+        ],
+    )
+    .1;
+    assert_eq!(c["Code"], "IdempotentParameterMismatch");
+}
+
+#[test]
+fn the_server_answers_over_http_and_xml_is_the_default() {
+    let em = Arc::new(emulator());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let addr = rt.block_on(server::spawn(em)).unwrap();
+    // Without Format the answer is XML: re-sign the request without it.
+    let p: Vec<(String, String)> = lbconform::wire::encode::decode_pairs(
+        &signed(&[("Action", "DescribeRegions")], ("testid", "testsecret")).query,
+    )
+    .unwrap();
+    let mut p: Vec<(String, String)> = p
+        .into_iter()
+        .filter(|(k, _)| k != "Format" && k != "Signature")
+        .collect();
+    p.push(("Signature".into(), aliyun_v1::sign("GET", &p, "testsecret")));
+    let query = encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /?{query} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+    assert!(
+        out.contains("<DescribeRegionsResponse><RequestId>"),
+        "{out}"
+    );
+}
