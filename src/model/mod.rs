@@ -5,14 +5,14 @@
 //! - [`lifecycle`]: the spec's state machines, executed;
 //! - [`store`]: resources per account, ids;
 //! - [`clock`]: real or manual model time;
-//! - [`slb`]: the meaning of the Alibaba SLB actions modelled so far.
+//! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far.
 //!
 //! Actions without a modelled meaning yet are reported as such by [`Model::execute`], never
 //! answered with an invented success.
 
+pub mod alibaba_lb;
 pub mod clock;
 pub mod lifecycle;
-pub mod slb;
 pub mod store;
 pub mod validate;
 
@@ -102,7 +102,7 @@ impl Model {
             now_ms: self.clock.now_ms(),
         };
         match call.dialect.id() {
-            "aliyun-slb" => slb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled),
+            "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled),
             _ => Err(Unanswered::NotModelled),
         }
     }

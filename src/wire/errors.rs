@@ -93,12 +93,18 @@ pub fn resolve(d: &Dialect, code: &str, fallback_status: u16, detail: String) ->
         }
     }
     let http_status = best.map_or(fallback_status, |(s, _)| s);
-    let message = match rows
+    // A code documented with one message gets it; one documented with several (SLB's
+    // MissingParameter names the parameter in each row) gets only what happened.
+    let mut messages: Vec<&str> = rows
         .iter()
-        .find(|r| r.http_status == http_status && !r.message.is_empty())
-    {
-        Some(r) => format!("{} ({detail})", r.message),
-        None => detail,
+        .filter(|r| r.http_status == http_status && !r.message.is_empty())
+        .map(|r| r.message.as_str())
+        .collect();
+    messages.sort_unstable();
+    messages.dedup();
+    let message = match messages.as_slice() {
+        [one] => format!("{one} ({detail})"),
+        _ => detail,
     };
     ApiError {
         code: code.to_string(),

@@ -1,6 +1,8 @@
-//! The meaning of the Alibaba SLB actions modelled so far: load balancers (active, inactive,
-//! locked; ClientToken idempotence), listeners of every protocol with their lifecycle, backend
-//! servers and their health. State changes go through the spec's state machines
+//! The Alibaba classic load balancer, shared by SLB and ENS's edge load balancer (ELB), which
+//! document the same actions with the same names: load balancers (active, inactive, locked;
+//! ClientToken idempotence), listeners of every protocol with their lifecycle, backend servers
+//! and their health. Where the two differ (ENS's EnsRegionId, its ReleaseInstance), the
+//! difference is named below. State changes go through the spec's state machines
 //! ([`super::lifecycle`]), so what a state forbids is the spec's word, not code here.
 
 use serde_json::{json, Map, Value};
@@ -21,7 +23,9 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
         "DescribeLoadBalancers" => describe_load_balancers(s, call),
         "DescribeLoadBalancerAttribute" => describe_load_balancer(s, call),
-        "DeleteLoadBalancer" => delete_load_balancer(ctx, s, call),
+        "DeleteLoadBalancer" => delete_load_balancer(ctx, s, call, lb_id(call)),
+        // ENS releases a load balancer with ReleaseInstance (its InstanceId is the lb- id).
+        "ReleaseInstance" if call.str("InstanceId").is_some_and(|i| i.starts_with("lb-")) => delete_load_balancer(ctx, s, call, call.str("InstanceId").unwrap_or_default()),
         "SetLoadBalancerStatus" => set_load_balancer_status(ctx, s, call),
         "SetLoadBalancerName" => set_load_balancer_name(s, call),
         "DescribeRegions" => Ok(describe_regions()),
@@ -112,14 +116,25 @@ fn lb_id<'c>(call: &'c Call) -> &'c str {
 }
 
 fn find_lb<'s>(s: &'s Store, call: &Call) -> Result<&'s Resource, Failure> {
-    s.get(call.account, lb_id(call))
-        .filter(|r| r.kind == LB)
-        .ok_or_else(|| {
-            Failure::new(
-                "InvalidLoadBalancerId.NotFound",
-                format!("{} not found", lb_id(call)),
-            )
-        })
+    lb_by_id(s, call, lb_id(call))
+}
+
+fn lb_by_id<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
+    s.get(call.account, id).filter(|r| r.kind == LB).ok_or_else(|| Failure::new(not_found(call.dialect), format!("{id} not found")))
+}
+
+/// The dialect's code for a load balancer that does not exist.
+fn not_found(d: &Dialect) -> &'static str {
+    if d.id() == "aliyun-ens" {
+        "InstanceNotFound"
+    } else {
+        "InvalidLoadBalancerId.NotFound"
+    }
+}
+
+/// SLB's RegionId, ENS's EnsRegionId.
+fn region<'c>(call: &'c Call) -> Option<&'c str> {
+    call.str("RegionId").or_else(|| call.str("EnsRegionId"))
 }
 
 fn port(call: &Call) -> i64 {
@@ -174,7 +189,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             };
         }
     }
-    let region = call.str("RegionId").unwrap_or("cn-hangzhou").to_string();
+    let region = region(call).unwrap_or("cn-hangzhou").to_string();
     // Alibaba's shape: lb- + two letters of the region + 21 characters.
     let code: String = region
         .split('-')
@@ -304,7 +319,8 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
     ];
     let matching: Vec<Value> = s
         .of_kind(call.account, LB)
-        .filter(|r| call.str("RegionId").is_none_or(|reg| reg == r.region))
+        .filter(|r| region(call).is_none_or(|reg| reg == r.region))
+        .filter(|r| call.str("LoadBalancerStatus").is_none_or(|st| st.eq_ignore_ascii_case(&r.state)))
         .filter(|r| ids.as_ref().is_none_or(|ids| ids.contains(&r.id.as_str())))
         .filter(|r| {
             filters.iter().all(|f| {
@@ -349,13 +365,13 @@ fn describe_load_balancer(s: &Store, call: &Call) -> Outcome {
     Ok(m)
 }
 
-fn delete_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
-    let id = find_lb(s, call)?.id.clone();
+fn delete_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call, id: &str) -> Outcome {
+    let id = lb_by_id(s, call, id)?.id.clone();
     let lb = s.get_mut(call.account, &id).expect("found above");
     if lb.attrs.get("DeleteProtection").and_then(Value::as_str) == Some("on") {
         return Err(Failure::new("ActionNotAllowed", "delete protection is on"));
     }
-    transition(ctx, call.dialect, lb, "DeleteLoadBalancer", None)?;
+    transition(ctx, call.dialect, lb, &call.action.name, None)?;
     s.remove_tree(&id);
     Ok(Map::new())
 }

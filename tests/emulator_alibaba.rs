@@ -1,4 +1,4 @@
-//! The emulator answers signed SLB requests with the lifecycle the spec documents: a load
+//! The emulator answers signed SLB (and ENS ELB) requests with the lifecycle the spec documents: a load
 //! balancer, a TCP listener that goes stopped -> starting -> running on the manual clock,
 //! backends and their health, what a locked instance forbids, errors in SLB's own format, and
 //! accounts that never see each other's resources.
@@ -35,6 +35,10 @@ fn emulator() -> Emulator {
 
 /// A v1-signed GET request for `params` with the given key.
 fn signed(params: &[(&str, &str)], key: (&str, &str)) -> HttpRequest {
+    signed_version(params, key, "2014-05-15")
+}
+
+fn signed_version(params: &[(&str, &str)], key: (&str, &str), version: &str) -> HttpRequest {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -43,7 +47,7 @@ fn signed(params: &[(&str, &str)], key: (&str, &str)) -> HttpRequest {
     let ts = aliyun_v1::format_iso8601(now);
     let mut p: Vec<(String, String)> = [
         ("Format", "JSON"),
-        ("Version", "2014-05-15"),
+        ("Version", version),
         ("AccessKeyId", key.0),
         ("SignatureMethod", "HMAC-SHA1"),
         ("SignatureVersion", "1.0"),
@@ -414,4 +418,28 @@ fn the_server_answers_over_http_and_xml_is_the_default() {
         out.contains("<DescribeRegionsResponse><RequestId>"),
         "{out}"
     );
+}
+
+#[test]
+fn ens_edge_load_balancers_follow_ens_s_own_state_names() {
+    let em = emulator();
+    let ens = |p: &[(&str, &str)]| {
+        let r = pipeline::handle(&em, &signed_version(p, ("testid", "testsecret"), "2017-11-10"));
+        let (_, parsed) = aliyun::parse(r.status, &r.body, &|_| false).unwrap();
+        (r.status, parsed.body)
+    };
+    let (s, b) = ens(&[("Action", "CreateLoadBalancer"), ("EnsRegionId", "cn-beijing-telecom"), ("LoadBalancerSpec", "elb.s1.small"), ("PayType", "PostPaid"), ("NetworkId", "n-1"), ("VSwitchId", "vsw-1")]);
+    assert_eq!(s, 200, "{b}");
+    let lb = b["LoadBalancerId"].as_str().unwrap().to_string();
+    let (s, b) = ens(&[("Action", "CreateLoadBalancerTCPListener"), ("LoadBalancerId", lb.as_str()), ("ListenerPort", "80"), ("BackendServerPort", "80")]);
+    assert_eq!(s, 200, "{b}");
+    let status = |ens: &dyn Fn(&[(&str, &str)]) -> (u16, Value)| ens(&[("Action", "DescribeLoadBalancerTCPListenerAttribute"), ("LoadBalancerId", lb.as_str()), ("ListenerPort", "80")]).1["Status"].clone();
+    assert_eq!(status(&ens), "Stopped", "ENS documents capitalised states");
+    let (s, _) = ens(&[("Action", "SetLoadBalancerStatus"), ("LoadBalancerId", lb.as_str()), ("LoadBalancerStatus", "InActive")]);
+    assert_eq!(s, 200);
+    let (_, b) = ens(&[("Action", "DescribeLoadBalancers"), ("LoadBalancerStatus", "InActive")]);
+    assert_eq!(b["LoadBalancers"]["LoadBalancer"][0]["LoadBalancerId"], lb.as_str());
+    assert_eq!(ens(&[("Action", "ReleaseInstance"), ("InstanceId", lb.as_str())]).0, 200);
+    let (s, b) = ens(&[("Action", "DescribeLoadBalancerAttribute"), ("LoadBalancerId", lb.as_str())]);
+    assert_eq!((s, b["Code"].as_str()), (400, Some("InstanceNotFound")), "{b}");
 }
