@@ -424,22 +424,65 @@ fn the_server_answers_over_http_and_xml_is_the_default() {
 fn ens_edge_load_balancers_follow_ens_s_own_state_names() {
     let em = emulator();
     let ens = |p: &[(&str, &str)]| {
-        let r = pipeline::handle(&em, &signed_version(p, ("testid", "testsecret"), "2017-11-10"));
+        let r = pipeline::handle(
+            &em,
+            &signed_version(p, ("testid", "testsecret"), "2017-11-10"),
+        );
         let (_, parsed) = aliyun::parse(r.status, &r.body, &|_| false).unwrap();
         (r.status, parsed.body)
     };
-    let (s, b) = ens(&[("Action", "CreateLoadBalancer"), ("EnsRegionId", "cn-beijing-telecom"), ("LoadBalancerSpec", "elb.s1.small"), ("PayType", "PostPaid"), ("NetworkId", "n-1"), ("VSwitchId", "vsw-1")]);
+    let (s, b) = ens(&[
+        ("Action", "CreateLoadBalancer"),
+        ("EnsRegionId", "cn-beijing-telecom"),
+        ("LoadBalancerSpec", "elb.s1.small"),
+        ("PayType", "PostPaid"),
+        ("NetworkId", "n-1"),
+        ("VSwitchId", "vsw-1"),
+    ]);
     assert_eq!(s, 200, "{b}");
     let lb = b["LoadBalancerId"].as_str().unwrap().to_string();
-    let (s, b) = ens(&[("Action", "CreateLoadBalancerTCPListener"), ("LoadBalancerId", lb.as_str()), ("ListenerPort", "80"), ("BackendServerPort", "80")]);
+    let (s, b) = ens(&[
+        ("Action", "CreateLoadBalancerTCPListener"),
+        ("LoadBalancerId", lb.as_str()),
+        ("ListenerPort", "80"),
+        ("BackendServerPort", "80"),
+    ]);
     assert_eq!(s, 200, "{b}");
-    let status = |ens: &dyn Fn(&[(&str, &str)]) -> (u16, Value)| ens(&[("Action", "DescribeLoadBalancerTCPListenerAttribute"), ("LoadBalancerId", lb.as_str()), ("ListenerPort", "80")]).1["Status"].clone();
+    let status = |ens: &dyn Fn(&[(&str, &str)]) -> (u16, Value)| {
+        ens(&[
+            ("Action", "DescribeLoadBalancerTCPListenerAttribute"),
+            ("LoadBalancerId", lb.as_str()),
+            ("ListenerPort", "80"),
+        ])
+        .1["Status"]
+            .clone()
+    };
     assert_eq!(status(&ens), "Stopped", "ENS documents capitalised states");
-    let (s, _) = ens(&[("Action", "SetLoadBalancerStatus"), ("LoadBalancerId", lb.as_str()), ("LoadBalancerStatus", "InActive")]);
+    let (s, _) = ens(&[
+        ("Action", "SetLoadBalancerStatus"),
+        ("LoadBalancerId", lb.as_str()),
+        ("LoadBalancerStatus", "InActive"),
+    ]);
     assert_eq!(s, 200);
-    let (_, b) = ens(&[("Action", "DescribeLoadBalancers"), ("LoadBalancerStatus", "InActive")]);
-    assert_eq!(b["LoadBalancers"]["LoadBalancer"][0]["LoadBalancerId"], lb.as_str());
-    assert_eq!(ens(&[("Action", "ReleaseInstance"), ("InstanceId", lb.as_str())]).0, 200);
-    let (s, b) = ens(&[("Action", "DescribeLoadBalancerAttribute"), ("LoadBalancerId", lb.as_str())]);
-    assert_eq!((s, b["Code"].as_str()), (400, Some("InstanceNotFound")), "{b}");
+    let (_, b) = ens(&[
+        ("Action", "DescribeLoadBalancers"),
+        ("LoadBalancerStatus", "InActive"),
+    ]);
+    assert_eq!(
+        b["LoadBalancers"]["LoadBalancer"][0]["LoadBalancerId"],
+        lb.as_str()
+    );
+    assert_eq!(
+        ens(&[("Action", "ReleaseInstance"), ("InstanceId", lb.as_str())]).0,
+        200
+    );
+    let (s, b) = ens(&[
+        ("Action", "DescribeLoadBalancerAttribute"),
+        ("LoadBalancerId", lb.as_str()),
+    ]);
+    assert_eq!(
+        (s, b["Code"].as_str()),
+        (400, Some("InstanceNotFound")),
+        "{b}"
+    );
 }

@@ -75,12 +75,7 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
             let owners: Vec<String> = store
                 .resources
                 .values()
-                .filter(|r| {
-                    r.attrs
-                        .get("BackendServers")
-                        .and_then(Value::as_array)
-                        .is_some_and(|b| b.iter().any(|x| x["ServerId"] == server.as_str()))
-                })
+                .filter(|r| has_backend(r, &server))
                 .map(|r| r.account.clone())
                 .collect();
             for account in owners {
@@ -104,4 +99,15 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
             json!({"error": "unknown admin endpoint", "see": "README.md § Admin endpoints"}),
         ),
     }
+}
+
+/// Whether `r` has `server` as a backend: an Alibaba BackendServers entry or a Tencent target.
+fn has_backend(r: &crate::model::store::Resource, server: &str) -> bool {
+    let list = |k: &str, id: &str| {
+        r.attrs
+            .get(k)
+            .and_then(Value::as_array)
+            .is_some_and(|b| b.iter().any(|x| x[id] == server))
+    };
+    list("BackendServers", "ServerId") || list("Targets", "InstanceId")
 }

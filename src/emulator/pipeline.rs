@@ -33,7 +33,7 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
     };
     let format = Format::from_param(param(&flat, "Format"));
     let rid = em.request_id();
-    match run(em, d, req, pairs.map_err(|e| decode_error(d, &e))) {
+    match run(em, d, req, &rid, pairs.map_err(|e| decode_error(d, &e))) {
         Ok((action, body)) => success(d, &action, &rid, &body, format),
         Err(e) => error(d, &e, &rid, format),
     }
@@ -43,6 +43,7 @@ fn run(
     em: &Emulator,
     d: &Dialect,
     req: &HttpRequest,
+    rid: &str,
     pairs: Result<Vec<(String, String)>, ApiError>,
 ) -> Result<(String, Map<String, Value>), ApiError> {
     let pairs = pairs?;
@@ -84,6 +85,7 @@ fn run(
         dialect: d,
         action,
         account: &account,
+        request_id: rid,
         params: values,
     };
     match em.model.execute(&call) {

@@ -25,7 +25,9 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
         "DescribeLoadBalancerAttribute" => describe_load_balancer(s, call),
         "DeleteLoadBalancer" => delete_load_balancer(ctx, s, call, lb_id(call)),
         // ENS releases a load balancer with ReleaseInstance (its InstanceId is the lb- id).
-        "ReleaseInstance" if call.str("InstanceId").is_some_and(|i| i.starts_with("lb-")) => delete_load_balancer(ctx, s, call, call.str("InstanceId").unwrap_or_default()),
+        "ReleaseInstance" if call.str("InstanceId").is_some_and(|i| i.starts_with("lb-")) => {
+            delete_load_balancer(ctx, s, call, call.str("InstanceId").unwrap_or_default())
+        }
         "SetLoadBalancerStatus" => set_load_balancer_status(ctx, s, call),
         "SetLoadBalancerName" => set_load_balancer_name(s, call),
         "DescribeRegions" => Ok(describe_regions()),
@@ -120,7 +122,9 @@ fn find_lb<'s>(s: &'s Store, call: &Call) -> Result<&'s Resource, Failure> {
 }
 
 fn lb_by_id<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
-    s.get(call.account, id).filter(|r| r.kind == LB).ok_or_else(|| Failure::new(not_found(call.dialect), format!("{id} not found")))
+    s.get(call.account, id)
+        .filter(|r| r.kind == LB)
+        .ok_or_else(|| Failure::new(not_found(call.dialect), format!("{id} not found")))
 }
 
 /// The dialect's code for a load balancer that does not exist.
@@ -320,7 +324,10 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
     let matching: Vec<Value> = s
         .of_kind(call.account, LB)
         .filter(|r| region(call).is_none_or(|reg| reg == r.region))
-        .filter(|r| call.str("LoadBalancerStatus").is_none_or(|st| st.eq_ignore_ascii_case(&r.state)))
+        .filter(|r| {
+            call.str("LoadBalancerStatus")
+                .is_none_or(|st| st.eq_ignore_ascii_case(&r.state))
+        })
         .filter(|r| ids.as_ref().is_none_or(|ids| ids.contains(&r.id.as_str())))
         .filter(|r| {
             filters.iter().all(|f| {

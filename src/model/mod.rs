@@ -5,7 +5,8 @@
 //! - [`lifecycle`]: the spec's state machines, executed;
 //! - [`store`]: resources per account, ids;
 //! - [`clock`]: real or manual model time;
-//! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far.
+//! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
+//! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far.
 //!
 //! Actions without a modelled meaning yet are reported as such by [`Model::execute`], never
 //! answered with an invented success.
@@ -14,6 +15,7 @@ pub mod alibaba_lb;
 pub mod clock;
 pub mod lifecycle;
 pub mod store;
+pub mod tencent_clb;
 pub mod validate;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,6 +32,8 @@ pub struct Call<'a> {
     pub action: &'a Action,
     /// The account the credential belongs to.
     pub account: &'a str,
+    /// The answer's RequestId: Tencent's asynchronous actions are polled by it.
+    pub request_id: &'a str,
     pub params: Map<String, Value>,
 }
 
@@ -102,7 +106,12 @@ impl Model {
             now_ms: self.clock.now_ms(),
         };
         match call.dialect.id() {
-            "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled),
+            "aliyun-slb" | "aliyun-ens" => {
+                alibaba_lb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled)
+            }
+            "tencent-clb" => {
+                tencent_clb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled)
+            }
             _ => Err(Unanswered::NotModelled),
         }
     }

@@ -1,0 +1,507 @@
+//! Tencent CLB API 3.0, modelled so far: load balancers (created asynchronously: Status 0 then
+//! 1), listeners, targets and their health, and the asynchronous task of every action the spec
+//! marks async, polled with DescribeTaskStatus (2 running, then 0 succeeded).
+
+use serde_json::{json, Map, Value};
+
+use super::lifecycle::{completion, step};
+use super::store::{Pending, Resource, Store};
+use super::{Call, Ctx, Failure, Outcome};
+use crate::spec::Dialect;
+
+const LB: &str = "load_balancer";
+const LISTENER: &str = "listener";
+const TASK: &str = "task";
+
+pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
+    let out = match call.action.name.as_str() {
+        "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
+        "DescribeLoadBalancers" => describe_load_balancers(s, call),
+        "DeleteLoadBalancer" => delete_load_balancers(s, call),
+        "CreateListener" => create_listener(ctx, s, call),
+        "DescribeListeners" => describe_listeners(s, call),
+        "DeleteListener" => delete_listener(s, call),
+        "RegisterTargets" | "DeregisterTargets" => targets(ctx, s, call),
+        "DescribeTargets" => describe_targets(s, call),
+        "DescribeTargetHealth" => describe_target_health(ctx, s, call),
+        "DescribeTaskStatus" => describe_task(s, call),
+        _ => return None,
+    };
+    if out.is_ok() && call.action.is_async {
+        start_task(ctx, s, call);
+    }
+    Some(out)
+}
+
+/// A resource enters the state its creating action leads to; a transitional one completes
+/// after the transition delay.
+fn born(ctx: &Ctx, d: &Dialect, kind: &str, trigger: &str) -> (String, Option<Pending>) {
+    let Some(m) = d.state_machines.get(kind) else {
+        return ("running".into(), None);
+    };
+    match step(m, "absent", trigger, None) {
+        Ok(Some(t)) => (
+            t.to.clone(),
+            completion(m, &t.to).map(|to| Pending {
+                to: to.into(),
+                due_ms: ctx.due(),
+            }),
+        ),
+        _ => (m.initial.clone(), None),
+    }
+}
+
+/// The task an asynchronous action starts, keyed by the answer's RequestId.
+fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) {
+    let (state, pending) = born(ctx, call.dialect, TASK, &call.action.name);
+    let seq = s.next_seq();
+    let id = call.request_id.to_string();
+    s.resources.insert(
+        id.clone(),
+        Resource {
+            kind: TASK.into(),
+            id,
+            account: call.account.into(),
+            region: String::new(),
+            parent: None,
+            state,
+            attrs: Map::new(),
+            pending,
+            seq,
+        },
+    );
+}
+
+fn strings(call: &Call, name: &str) -> Vec<String> {
+    call.params
+        .get(name)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn lb<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
+    s.get(call.account, id)
+        .filter(|r| r.kind == LB)
+        .ok_or_else(|| {
+            Failure::new(
+                "InvalidParameter.LBIdNotFound",
+                format!("{id} does not exist"),
+            )
+        })
+}
+
+fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let n = call
+        .params
+        .get("Number")
+        .and_then(Value::as_i64)
+        .unwrap_or(1)
+        .max(1);
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let id = s.new_id("lb-", 8);
+        let (state, pending) = born(ctx, call.dialect, LB, &call.action.name);
+        let mut attrs = call.params.clone();
+        attrs.insert("LoadBalancerId".into(), json!(id));
+        attrs
+            .entry("LoadBalancerName")
+            .or_insert_with(|| json!(format!("clb-{}", &id[3..])));
+        attrs.entry("Forward").or_insert(json!(1));
+        let vip = if call.str("LoadBalancerType") == Some("INTERNAL") {
+            format!("10.0.{}.{}", s.random_u8(), s.random_u8().max(1))
+        } else {
+            format!("106.52.{}.{}", s.random_u8(), s.random_u8().max(1))
+        };
+        attrs.insert("LoadBalancerVips".into(), json!([vip]));
+        let seq = s.next_seq();
+        s.resources.insert(
+            id.clone(),
+            Resource {
+                kind: LB.into(),
+                id: id.clone(),
+                account: call.account.into(),
+                region: String::new(),
+                parent: None,
+                state,
+                attrs,
+                pending,
+                seq,
+            },
+        );
+        ids.push(id);
+    }
+    Ok(
+        json!({"LoadBalancerIds": ids, "DealName": format!("deal-{}", call.request_id)})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    )
+}
+
+/// Status 0 while creating, 1 once running (the documented LoadBalancer.Status codes).
+fn lb_view(r: &Resource) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "LoadBalancerId",
+        "LoadBalancerName",
+        "LoadBalancerType",
+        "Forward",
+        "LoadBalancerVips",
+        "VpcId",
+        "SubnetId",
+        "ProjectId",
+    ] {
+        if let Some(v) = r.attrs.get(k) {
+            m.insert(k.into(), v.clone());
+        }
+    }
+    m.insert(
+        "Status".into(),
+        json!(if r.state == "creating" { 0 } else { 1 }),
+    );
+    Value::Object(m)
+}
+
+fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
+    let ids = strings(call, "LoadBalancerIds");
+    let all: Vec<Value> = s
+        .of_kind(call.account, LB)
+        .filter(|r| ids.is_empty() || ids.contains(&r.id))
+        .filter(|r| {
+            call.str("LoadBalancerType")
+                .is_none_or(|t| r.attrs.get("LoadBalancerType").and_then(Value::as_str) == Some(t))
+        })
+        .filter(|r| {
+            call.str("LoadBalancerName")
+                .is_none_or(|n| r.attrs.get("LoadBalancerName").and_then(Value::as_str) == Some(n))
+        })
+        .map(lb_view)
+        .collect();
+    let offset = call
+        .params
+        .get("Offset")
+        .and_then(Value::as_u64)
+        .unwrap_or(0) as usize;
+    let limit = call
+        .params
+        .get("Limit")
+        .and_then(Value::as_u64)
+        .unwrap_or(20) as usize;
+    let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
+    Ok(json!({"TotalCount": all.len(), "LoadBalancerSet": page})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
+fn delete_load_balancers(s: &mut Store, call: &Call) -> Outcome {
+    let ids = strings(call, "LoadBalancerIds");
+    for id in &ids {
+        lb(s, call, id)?;
+    }
+    for id in &ids {
+        s.remove_tree(id);
+    }
+    Ok(Map::new())
+}
+
+fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let lb_id = call.str("LoadBalancerId").unwrap_or_default().to_string();
+    let parent = lb(s, call, &lb_id)?;
+    if parent.state == "creating" {
+        return Err(Failure::new(
+            "FailedOperation.ResourceInOperating",
+            format!("{lb_id} is still being created"),
+        ));
+    }
+    let ports: Vec<i64> = call
+        .params
+        .get("Ports")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    let protocol = call.str("Protocol").unwrap_or_default().to_string();
+    let taken = |s: &Store, p: i64| {
+        s.of_kind(call.account, LISTENER).any(|l| {
+            l.parent.as_deref() == Some(lb_id.as_str())
+                && l.attrs.get("Port").and_then(Value::as_i64) == Some(p)
+                && l.attrs.get("Protocol").and_then(Value::as_str).map(is_udp)
+                    == Some(is_udp(&protocol))
+        })
+    };
+    if let Some(p) = ports.iter().find(|p| taken(s, **p)) {
+        return Err(Failure::new(
+            "InvalidParameter.PortCheckFailed",
+            format!("port {p} already has a listener"),
+        ));
+    }
+    let names = strings(call, "ListenerNames");
+    let mut ids = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let id = s.new_id("lbl-", 8);
+        let (state, pending) = born(ctx, call.dialect, LISTENER, &call.action.name);
+        let mut attrs = call.params.clone();
+        attrs.remove("Ports");
+        attrs.remove("ListenerNames");
+        attrs.insert("ListenerId".into(), json!(id));
+        attrs.insert("Port".into(), json!(port));
+        attrs.insert(
+            "ListenerName".into(),
+            json!(names.get(i).cloned().unwrap_or_default()),
+        );
+        attrs.insert("Targets".into(), json!([]));
+        let seq = s.next_seq();
+        s.resources.insert(
+            id.clone(),
+            Resource {
+                kind: LISTENER.into(),
+                id: id.clone(),
+                account: call.account.into(),
+                region: String::new(),
+                parent: Some(lb_id.clone()),
+                state,
+                attrs,
+                pending,
+                seq,
+            },
+        );
+        ids.push(id);
+    }
+    Ok(json!({"ListenerIds": ids})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
+/// TCP and UDP may share a port number; other protocols may not.
+fn is_udp(p: &str) -> bool {
+    p == "UDP"
+}
+
+fn listeners_of<'s>(
+    s: &'s Store,
+    call: &'s Call,
+    lb_id: &'s str,
+) -> impl Iterator<Item = &'s Resource> + 's {
+    s.of_kind(call.account, LISTENER)
+        .filter(move |l| l.parent.as_deref() == Some(lb_id))
+}
+
+fn listener_view(l: &Resource) -> Value {
+    let mut m = Map::new();
+    for k in [
+        "ListenerId",
+        "Protocol",
+        "Port",
+        "ListenerName",
+        "HealthCheck",
+        "Scheduler",
+        "SessionExpireTime",
+        "SessionType",
+    ] {
+        if let Some(v) = l.attrs.get(k) {
+            m.insert(k.into(), v.clone());
+        }
+    }
+    Value::Object(m)
+}
+
+fn describe_listeners(s: &Store, call: &Call) -> Outcome {
+    let lb_id = call.str("LoadBalancerId").unwrap_or_default();
+    lb(s, call, lb_id)?;
+    let ids = strings(call, "ListenerIds");
+    let list: Vec<Value> = listeners_of(s, call, lb_id)
+        .filter(|l| ids.is_empty() || ids.contains(&l.id))
+        .filter(|l| {
+            call.str("Protocol")
+                .is_none_or(|p| l.attrs.get("Protocol").and_then(Value::as_str) == Some(p))
+        })
+        .filter(|l| {
+            call.params
+                .get("Port")
+                .is_none_or(|p| l.attrs.get("Port") == Some(p))
+        })
+        .map(listener_view)
+        .collect();
+    Ok(json!({"TotalCount": list.len(), "Listeners": list})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
+fn listener<'s>(s: &'s mut Store, call: &Call) -> Result<&'s mut Resource, Failure> {
+    let lb_id = call.str("LoadBalancerId").unwrap_or_default();
+    lb(s, call, lb_id)?;
+    let id = call.str("ListenerId").unwrap_or_default();
+    s.get_mut(call.account, id)
+        .filter(|l| l.kind == LISTENER && l.parent.as_deref() == Some(lb_id))
+        .ok_or_else(|| {
+            Failure::new(
+                "InvalidParameter.ListenerIdNotFound",
+                format!("{id} does not exist"),
+            )
+        })
+}
+
+fn delete_listener(s: &mut Store, call: &Call) -> Outcome {
+    let id = listener(s, call)?.id.clone();
+    s.remove_tree(&id);
+    Ok(Map::new())
+}
+
+fn targets(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let given: Vec<Value> = call
+        .params
+        .get("Targets")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let now = ctx.now_ms;
+    let l = listener(s, call)?;
+    let mut current: Vec<Value> = l
+        .attrs
+        .get("Targets")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let key = |t: &Value| {
+        (
+            t.get("InstanceId").or_else(|| t.get("EniIp")).cloned(),
+            t.get("Port").cloned(),
+        )
+    };
+    for t in given {
+        let pos = current.iter().position(|c| key(c) == key(&t));
+        match (call.action.name.as_str(), pos) {
+            ("RegisterTargets", None) => {
+                let mut t = t;
+                t["Weight"] = t.get("Weight").cloned().unwrap_or(json!(10));
+                t["RegisteredMs"] = json!(now);
+                current.push(t);
+            }
+            ("RegisterTargets", Some(_)) => {
+                return Err(Failure::new(
+                    "InvalidParameterValue.Duplicate",
+                    "the target is already registered",
+                ))
+            }
+            ("DeregisterTargets", Some(i)) => {
+                current.remove(i);
+            }
+            _ => {
+                return Err(Failure::new(
+                    "InvalidParameter",
+                    "the target is not registered",
+                ))
+            }
+        }
+    }
+    l.attrs.insert("Targets".into(), json!(current));
+    Ok(Map::new())
+}
+
+fn target_view(t: &Value) -> Value {
+    let mut t = t.clone();
+    if let Some(m) = t.as_object_mut() {
+        m.remove("RegisteredMs");
+        m.insert("Type".into(), json!("CVM"));
+    }
+    t
+}
+
+fn describe_targets(s: &Store, call: &Call) -> Outcome {
+    let lb_id = call.str("LoadBalancerId").unwrap_or_default();
+    lb(s, call, lb_id)?;
+    let list: Vec<Value> = listeners_of(s, call, lb_id)
+        .map(|l| {
+            let targets: Vec<Value> = l.attrs.get("Targets").and_then(Value::as_array).map(|a| a.iter().map(target_view).collect()).unwrap_or_default();
+            json!({"ListenerId": l.id, "Protocol": l.attrs["Protocol"], "Port": l.attrs["Port"], "Targets": targets})
+        })
+        .collect();
+    Ok(json!({"Listeners": list})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
+/// A target is Unknown until its first check (one transition delay after registering), then
+/// Alive, or what the admin endpoint set; Close when the listener's health check is off.
+fn health_of(ctx: &Ctx, s: &Store, account: &str, l: &Resource, t: &Value) -> &'static str {
+    let off = l
+        .attrs
+        .get("HealthCheck")
+        .and_then(|h| h.get("HealthSwitch"))
+        .and_then(Value::as_i64)
+        == Some(0);
+    if off {
+        return "Close";
+    }
+    let since = t.get("RegisteredMs").and_then(Value::as_u64).unwrap_or(0);
+    if ctx.now_ms < since + ctx.model.transition_delay_ms {
+        return "Unknown";
+    }
+    let id = t
+        .get("InstanceId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match s
+        .health
+        .get(&(account.to_string(), id.to_string()))
+        .map(String::as_str)
+    {
+        Some("abnormal" | "Dead" | "dead") => "Dead",
+        _ => "Alive",
+    }
+}
+
+fn describe_target_health(ctx: &Ctx, s: &Store, call: &Call) -> Outcome {
+    let mut out = Vec::new();
+    for id in strings(call, "LoadBalancerIds") {
+        lb(s, call, &id)?;
+        let listeners: Vec<Value> = listeners_of(s, call, &id)
+            .map(|l| {
+                let targets: Vec<Value> = l
+                    .attrs
+                    .get("Targets")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .map(|t| {
+                                let detail = health_of(ctx, s, call.account, l, t);
+                                json!({"IP": t.get("InstanceId").or_else(|| t.get("EniIp")), "Port": t["Port"], "TargetId": t.get("InstanceId"), "HealthStatus": detail == "Alive", "HealthStatusDetail": detail})
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({"ListenerId": l.id, "ListenerName": l.attrs.get("ListenerName"), "Protocol": l.attrs["Protocol"], "Port": l.attrs["Port"], "Rules": [{"LocationId": "", "Targets": targets}]})
+            })
+            .collect();
+        out.push(json!({"LoadBalancerId": id, "Listeners": listeners}));
+    }
+    Ok(json!({"LoadBalancers": out})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
+fn describe_task(s: &Store, call: &Call) -> Outcome {
+    let id = call.str("TaskId").unwrap_or_default();
+    let t = s
+        .get(call.account, id)
+        .filter(|r| r.kind == TASK)
+        .ok_or_else(|| Failure::new("InvalidParameter", format!("task {id} does not exist")))?;
+    let status = match t.state.as_str() {
+        "succeeded" => 0,
+        "failed" => 1,
+        _ => 2,
+    };
+    Ok(json!({"Status": status})
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
