@@ -448,16 +448,14 @@ fn ens_edge_load_balancers_follow_ens_s_own_state_names() {
         ("BackendServerPort", "80"),
     ]);
     assert_eq!(s, 200, "{b}");
-    let status = |ens: &dyn Fn(&[(&str, &str)]) -> (u16, Value)| {
-        ens(&[
-            ("Action", "DescribeLoadBalancerTCPListenerAttribute"),
-            ("LoadBalancerId", lb.as_str()),
-            ("ListenerPort", "80"),
-        ])
-        .1["Status"]
-            .clone()
-    };
-    assert_eq!(status(&ens), "Stopped", "ENS documents capitalised states");
+    let status = ens(&[
+        ("Action", "DescribeLoadBalancerTCPListenerAttribute"),
+        ("LoadBalancerId", lb.as_str()),
+        ("ListenerPort", "80"),
+    ])
+    .1["Status"]
+        .clone();
+    assert_eq!(status, "Stopped", "ENS documents capitalised states");
     let (s, _) = ens(&[
         ("Action", "SetLoadBalancerStatus"),
         ("LoadBalancerId", lb.as_str()),
