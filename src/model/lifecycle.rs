@@ -63,3 +63,14 @@ pub fn completion<'m>(m: &'m StateMachine, state: &str) -> Option<&'m str> {
         .find(|t| t.from.eq_ignore_ascii_case(state) && t.trigger == "internal:complete")
         .map(|t| t.to.as_str())
 }
+
+/// The state a resource is born in by `trigger` (the machine's `absent -> X` transition, else
+/// its initial state), and where that state completes to when it is transitional.
+pub fn birth(m: &StateMachine, trigger: &str) -> (String, Option<String>) {
+    let to = match step(m, "absent", trigger, None) {
+        Ok(Some(t)) => t.to.clone(),
+        _ => m.initial.clone(),
+    };
+    let next = completion(m, &to).map(str::to_string);
+    (to, next)
+}

@@ -6,7 +6,8 @@
 //! - [`store`]: resources per account, ids;
 //! - [`clock`]: real or manual model time;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
-//! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far.
+//! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
+//! - [`tencent_v2`]: the legacy v2 load balancers, listeners, backends and tasks, so far.
 //!
 //! Actions without a modelled meaning yet are reported as such by [`Model::execute`], never
 //! answered with an invented success.
@@ -16,6 +17,7 @@ pub mod clock;
 pub mod lifecycle;
 pub mod store;
 pub mod tencent_clb;
+pub mod tencent_v2;
 pub mod validate;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -105,15 +107,13 @@ impl Model {
             model: self,
             now_ms: self.clock.now_ms(),
         };
-        match call.dialect.id() {
-            "aliyun-slb" | "aliyun-ens" => {
-                alibaba_lb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled)
-            }
-            "tencent-clb" => {
-                tencent_clb::execute(&ctx, &mut store, call).ok_or(Unanswered::NotModelled)
-            }
-            _ => Err(Unanswered::NotModelled),
-        }
+        let answered = match call.dialect.id() {
+            "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(&ctx, &mut store, call),
+            "tencent-clb" => tencent_clb::execute(&ctx, &mut store, call),
+            "tencent-clb-v2" => tencent_v2::execute(&ctx, &mut store, call),
+            _ => None,
+        };
+        answered.ok_or(Unanswered::NotModelled)
     }
 }
 

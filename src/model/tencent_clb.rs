@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::lifecycle::{completion, step};
+use super::lifecycle::birth;
 use super::store::{Pending, Resource, Store};
 use super::{Call, Ctx, Failure, Outcome};
 use crate::spec::Dialect;
@@ -35,20 +35,18 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
 
 /// A resource enters the state its creating action leads to; a transitional one completes
 /// after the transition delay.
-fn born(ctx: &Ctx, d: &Dialect, kind: &str, trigger: &str) -> (String, Option<Pending>) {
+pub(crate) fn born(ctx: &Ctx, d: &Dialect, kind: &str, trigger: &str) -> (String, Option<Pending>) {
     let Some(m) = d.state_machines.get(kind) else {
         return ("running".into(), None);
     };
-    match step(m, "absent", trigger, None) {
-        Ok(Some(t)) => (
-            t.to.clone(),
-            completion(m, &t.to).map(|to| Pending {
-                to: to.into(),
-                due_ms: ctx.due(),
-            }),
-        ),
-        _ => (m.initial.clone(), None),
-    }
+    let (state, next) = birth(m, trigger);
+    (
+        state,
+        next.map(|to| Pending {
+            to,
+            due_ms: ctx.due(),
+        }),
+    )
 }
 
 /// The task an asynchronous action starts, keyed by the answer's RequestId.
