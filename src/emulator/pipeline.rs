@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
+use crate::model::shape;
 use crate::model::validate::{validate, Violation};
 use crate::model::{Call, Unanswered};
 use crate::spec::{Action, Dialect, Param, Protocol};
@@ -31,7 +32,7 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
     let Some(d) = dialect_of(req, &flat).and_then(|id| em.spec.dialect(id)) else {
         return unclaimed(em, req);
     };
-    let format = Format::from_param(param(&flat, "Format"));
+    let format = response_format(req, &flat);
     let rid = em.request_id();
     match run(em, d, req, &rid, pairs.map_err(|e| decode_error(d, &e))) {
         Ok((action, body)) => success(d, &action, &rid, &body, format),
@@ -89,9 +90,27 @@ fn run(
         params: values,
     };
     match em.model.execute(&call) {
-        Ok(Ok(body)) => Ok((action.name.clone(), body)),
+        Ok(Ok(body)) => {
+            let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
+            Ok((action.name.clone(), shape::conform(&action.response, body, &structs)))
+        }
         Ok(Err(f)) => Err(resolve(d, &f.code, 400, f.detail)),
         Err(Unanswered::NotModelled) => Err(resolve(d, code(d, Kind::NotModelled), 400, format!("lbconform: {} is documented and the request is valid, but the action is not modelled yet", action.name))),
+    }
+}
+
+/// `Format` when given; otherwise JSON for a client that accepts only JSON (the V3 SDKs send
+/// `Accept: application/json` and no Format), else the documented default, XML.
+fn response_format(req: &HttpRequest, params: &[(String, String)]) -> Format {
+    match param(params, "Format") {
+        Some(f) => Format::from_param(Some(f)),
+        None if req
+            .header("accept")
+            .is_some_and(|a| a.contains("json") && !a.contains("xml")) =>
+        {
+            Format::Json
+        }
+        None => Format::Xml,
     }
 }
 

@@ -302,7 +302,9 @@ fn lb_summary(r: &Resource) -> Value {
         }
     }
     m.insert("LoadBalancerStatus".into(), json!(r.state));
+    // SLB documents RegionId, ENS EnsRegionId; the documented shape keeps the dialect's own.
     m.insert("RegionId".into(), json!(r.region));
+    m.insert("EnsRegionId".into(), json!(r.region));
     Value::Object(m)
 }
 
@@ -342,10 +344,31 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
         })
         .map(lb_summary)
         .collect();
-    Ok(json!({"LoadBalancers": {"LoadBalancer": matching}})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    // Paged only where the action documents PageSize (ENS: default 10); SLB's lists all.
+    let documented = call.action.params.iter().find(|p| p.name == "PageSize");
+    let default_size = documented.map_or(u64::MAX, |p| {
+        p.default.as_ref().and_then(Value::as_u64).unwrap_or(10)
+    });
+    let size = call
+        .params
+        .get("PageSize")
+        .and_then(Value::as_u64)
+        .unwrap_or(default_size)
+        .max(1) as usize;
+    let number = call
+        .params
+        .get("PageNumber")
+        .and_then(Value::as_u64)
+        .unwrap_or(1)
+        .max(1) as usize;
+    let total = matching.len();
+    let page: Vec<Value> = matching
+        .into_iter()
+        .skip((number - 1) * size)
+        .take(size)
+        .collect();
+    let body = json!({"LoadBalancers": {"LoadBalancer": page}, "TotalCount": total, "PageNumber": number, "PageSize": size});
+    Ok(body.as_object().cloned().unwrap_or_default())
 }
 
 fn backends(r: &Resource) -> Vec<Value> {

@@ -3,6 +3,7 @@
 //!
 //! - [`validate`]: spec-driven validation of every request;
 //! - [`lifecycle`]: the spec's state machines, executed;
+//! - [`shape`]: answers conformed to the documented response shape;
 //! - [`store`]: resources per account, ids;
 //! - [`clock`]: real or manual model time;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
@@ -15,6 +16,7 @@
 pub mod alibaba_lb;
 pub mod clock;
 pub mod lifecycle;
+pub mod shape;
 pub mod store;
 pub mod tencent_clb;
 pub mod tencent_v2;

@@ -1,0 +1,145 @@
+//! Answers conformed to the documented response shape, so handlers need not know each
+//! dialect's list conventions: SLB wraps lists (`BackendServers: {BackendServer: [...]}`), ENS
+//! returns them bare (`BackendServers: [...]`); the spec's response fields say which.
+//!
+//! Fields the action documents keep their documented nesting and scalar type; fields it does not
+//! document are dropped (an action documenting no response fields keeps everything).
+
+use serde_json::{Map, Value};
+
+use crate::spec::{Param, ParamType};
+
+/// Finds a named structure's fields.
+pub type Structures<'a> = &'a dyn Fn(&str) -> Option<&'a [Param]>;
+
+/// Conforms a whole answer to `fields` (the common RequestId is left to the envelope).
+pub fn conform(
+    fields: &[Param],
+    answer: Map<String, Value>,
+    structs: Structures,
+) -> Map<String, Value> {
+    if fields.is_empty() {
+        return answer;
+    }
+    conform_object(fields, answer, structs)
+}
+
+fn sub_fields(f: &Param, structs: Structures) -> Vec<Param> {
+    if !f.fields.is_empty() {
+        return f.fields.clone();
+    }
+    f.structure
+        .as_deref()
+        .and_then(structs)
+        .map(<[Param]>::to_vec)
+        .unwrap_or_default()
+}
+
+fn conform_object(
+    fields: &[Param],
+    m: Map<String, Value>,
+    structs: Structures,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (k, v) in m {
+        if let Some(f) = fields.iter().find(|f| f.name == k) {
+            out.insert(k, conform_value(f, v, structs));
+        }
+    }
+    out
+}
+
+fn conform_value(f: &Param, v: Value, structs: Structures) -> Value {
+    let inner = sub_fields(f, structs);
+    match (f.ty, v) {
+        (ParamType::Array, v) => {
+            let items = match v {
+                Value::Array(a) => a,
+                // A wrapper object around one list ({"BackendServer": [...]}) is unwrapped.
+                Value::Object(m) if m.len() == 1 && m.values().all(Value::is_array) => m
+                    .into_iter()
+                    .next()
+                    .and_then(|(_, v)| v.as_array().cloned())
+                    .unwrap_or_default(),
+                Value::Null => Vec::new(),
+                other => vec![other],
+            };
+            let item = Param {
+                ty: f.item_type.unwrap_or(if inner.is_empty() {
+                    ParamType::String
+                } else {
+                    ParamType::Object
+                }),
+                item_type: None,
+                ..f.clone()
+            };
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|it| conform_value(&item, it, structs))
+                    .collect(),
+            )
+        }
+        (ParamType::Object, Value::Object(m)) if !inner.is_empty() => {
+            Value::Object(conform_object(&inner, m, structs))
+        }
+        // A bare list where the documents wrap it: wrap it in the documented single list field.
+        (ParamType::Object, Value::Array(a)) => match inner.as_slice() {
+            [only] if only.ty == ParamType::Array => {
+                let mut m = Map::new();
+                m.insert(
+                    only.name.clone(),
+                    conform_value(only, Value::Array(a), structs),
+                );
+                Value::Object(m)
+            }
+            _ => Value::Array(a),
+        },
+        (ParamType::String | ParamType::Datetime, Value::Number(n)) => Value::String(n.to_string()),
+        (ParamType::String | ParamType::Datetime, Value::Bool(b)) => Value::String(b.to_string()),
+        (ParamType::Integer | ParamType::Long, Value::String(s)) => s
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or(Value::String(s)),
+        (_, v) => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(src: &str) -> Vec<Param> {
+        #[derive(serde::Deserialize)]
+        struct F {
+            response: Vec<Param>,
+        }
+        toml::from_str::<F>(src).unwrap().response
+    }
+
+    fn none(_: &str) -> Option<&'static [Param]> {
+        None
+    }
+
+    #[test]
+    fn lists_take_the_documented_wrapping_and_scalars_their_type() {
+        let slb = fields("[[response]]\nname = \"BackendServers\"\ntype = \"object\"\n[[response.fields]]\nname = \"BackendServer\"\ntype = \"array\"\n[[response.fields.fields]]\nname = \"ServerId\"\ntype = \"string\"\n");
+        let ens = fields("[[response]]\nname = \"BackendServers\"\ntype = \"array\"\n[[response.fields]]\nname = \"ServerId\"\ntype = \"string\"\n[[response.fields]]\nname = \"Port\"\ntype = \"string\"\n[[response]]\nname = \"ListenerPorts\"\ntype = \"array\"\nitem_type = \"string\"\n");
+        let bare = json!({"BackendServers": [{"ServerId": "i-1", "Port": 80}], "Extra": 1, "ListenerPorts": {"ListenerPort": [80]}});
+        let wrapped =
+            json!({"BackendServers": {"BackendServer": [{"ServerId": "i-1", "Port": 80}]}});
+        assert_eq!(
+            Value::Object(conform(&slb, bare.as_object().unwrap().clone(), &none)),
+            json!({"BackendServers": {"BackendServer": [{"ServerId": "i-1"}]}})
+        );
+        assert_eq!(
+            Value::Object(conform(&ens, wrapped.as_object().unwrap().clone(), &none)),
+            json!({"BackendServers": [{"ServerId": "i-1", "Port": "80"}]})
+        );
+        assert_eq!(
+            Value::Object(conform(&ens, bare.as_object().unwrap().clone(), &none)),
+            json!({"BackendServers": [{"ServerId": "i-1", "Port": "80"}], "ListenerPorts": ["80"]})
+        );
+    }
+}
