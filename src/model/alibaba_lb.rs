@@ -64,7 +64,7 @@ fn machine<'d>(d: &'d Dialect, resource: &str) -> Option<&'d StateMachine> {
 }
 
 /// Moves `r` along `trigger` (to `wanted` where several targets exist); a transitional target
-/// completes on its own after the transition delay.
+/// completes on its own after the transition delay, once the caller has `track`ed `r`.
 fn transition(
     ctx: &Ctx,
     d: &Dialect,
@@ -243,20 +243,17 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             .find(|t| t.trigger == "CreateLoadBalancer")
             .map_or(m.initial.clone(), |t| t.to.clone())
     });
-    s.resources.insert(
-        id.clone(),
-        Resource {
-            kind: LB.into(),
-            id: id.clone(),
-            account: call.account.into(),
-            region,
-            parent: None,
-            state: initial,
-            attrs,
-            pending: None,
-            seq,
-        },
-    );
+    s.insert(Resource {
+        kind: LB.into(),
+        id: id.clone(),
+        account: call.account.into(),
+        region,
+        parent: None,
+        state: initial,
+        attrs,
+        pending: None,
+        seq,
+    });
     let r = &s.resources[&id];
     let mut answer = Map::new();
     for k in [
@@ -417,6 +414,7 @@ fn set_load_balancer_status(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         "SetLoadBalancerStatus",
         wanted.as_deref(),
     )?;
+    s.track(&id);
     Ok(Map::new())
 }
 
@@ -485,7 +483,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         seq,
     };
     transition(ctx, call.dialect, &mut r, &call.action.name, None)?;
-    s.resources.insert(id, r);
+    s.insert(r);
     Ok(Map::new())
 }
 
@@ -493,6 +491,8 @@ fn start_stop_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     check_parent(call.dialect, find_lb(s, call)?, &call.action.name)?;
     let l = find_listener(s, call)?;
     transition(ctx, call.dialect, l, &call.action.name, None)?;
+    let id = l.id.clone();
+    s.track(&id);
     Ok(Map::new())
 }
 
@@ -522,6 +522,8 @@ fn set_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             l.attrs.insert(k.clone(), v.clone());
         }
     }
+    let id = l.id.clone();
+    s.track(&id);
     Ok(Map::new())
 }
 

@@ -13,10 +13,10 @@ use crate::spec::{Param, ParamType};
 pub type Structures<'a> = &'a dyn Fn(&str) -> Option<&'a [Param]>;
 
 /// Conforms a whole answer to `fields` (the common RequestId is left to the envelope).
-pub fn conform(
-    fields: &[Param],
+pub fn conform<'a>(
+    fields: &'a [Param],
     answer: Map<String, Value>,
-    structs: Structures,
+    structs: Structures<'a>,
 ) -> Map<String, Value> {
     if fields.is_empty() {
         return answer;
@@ -24,21 +24,17 @@ pub fn conform(
     conform_object(fields, answer, structs)
 }
 
-fn sub_fields(f: &Param, structs: Structures) -> Vec<Param> {
+fn sub_fields<'a>(f: &'a Param, structs: Structures<'a>) -> &'a [Param] {
     if !f.fields.is_empty() {
-        return f.fields.clone();
+        return &f.fields;
     }
-    f.structure
-        .as_deref()
-        .and_then(structs)
-        .map(<[Param]>::to_vec)
-        .unwrap_or_default()
+    f.structure.as_deref().and_then(structs).unwrap_or(&[])
 }
 
-fn conform_object(
-    fields: &[Param],
+fn conform_object<'a>(
+    fields: &'a [Param],
     m: Map<String, Value>,
-    structs: Structures,
+    structs: Structures<'a>,
 ) -> Map<String, Value> {
     let mut out = Map::new();
     for (k, v) in m {
@@ -49,9 +45,29 @@ fn conform_object(
     out
 }
 
-fn conform_value(f: &Param, v: Value, structs: Structures) -> Value {
-    let inner = sub_fields(f, structs);
-    match (f.ty, v) {
+/// The shape of a field's value (or of each item of a list field), borrowed from the spec.
+#[derive(Clone, Copy)]
+struct Shape<'p> {
+    ty: ParamType,
+    item_type: Option<ParamType>,
+    fields: &'p [Param],
+}
+
+fn conform_value<'a>(f: &'a Param, v: Value, structs: Structures<'a>) -> Value {
+    let fields = sub_fields(f, structs);
+    conform_shape(
+        Shape {
+            ty: f.ty,
+            item_type: f.item_type,
+            fields,
+        },
+        v,
+        structs,
+    )
+}
+
+fn conform_shape<'a>(sh: Shape<'a>, v: Value, structs: Structures<'a>) -> Value {
+    match (sh.ty, v) {
         (ParamType::Array, v) => {
             let items = match v {
                 Value::Array(a) => a,
@@ -64,27 +80,28 @@ fn conform_value(f: &Param, v: Value, structs: Structures) -> Value {
                 Value::Null => Vec::new(),
                 other => vec![other],
             };
-            let item = Param {
-                ty: f.item_type.unwrap_or(if inner.is_empty() {
-                    ParamType::String
-                } else {
-                    ParamType::Object
-                }),
+            let default_item = if sh.fields.is_empty() {
+                ParamType::String
+            } else {
+                ParamType::Object
+            };
+            let item = Shape {
+                ty: sh.item_type.unwrap_or(default_item),
                 item_type: None,
-                ..f.clone()
+                fields: sh.fields,
             };
             Value::Array(
                 items
                     .into_iter()
-                    .map(|it| conform_value(&item, it, structs))
+                    .map(|it| conform_shape(item, it, structs))
                     .collect(),
             )
         }
-        (ParamType::Object, Value::Object(m)) if !inner.is_empty() => {
-            Value::Object(conform_object(&inner, m, structs))
+        (ParamType::Object, Value::Object(m)) if !sh.fields.is_empty() => {
+            Value::Object(conform_object(sh.fields, m, structs))
         }
         // A bare list where the documents wrap it: wrap it in the documented single list field.
-        (ParamType::Object, Value::Array(a)) => match inner.as_slice() {
+        (ParamType::Object, Value::Array(a)) => match sh.fields {
             [only] if only.ty == ParamType::Array => {
                 let mut m = Map::new();
                 m.insert(

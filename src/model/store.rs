@@ -1,6 +1,6 @@
 //! The resources of every account, and the ids they get.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -42,6 +42,8 @@ pub struct Store {
     pub idempotency: BTreeMap<(String, String, String), Remembered>,
     /// Backend health set through the admin endpoint: (account, server id) -> status.
     pub health: BTreeMap<(String, String), String>,
+    /// Pending completions by due time, so settling costs what is due, not what exists.
+    due: BTreeSet<(u64, String)>,
     seq: u64,
     rng: ChaCha8Rng,
 }
@@ -56,6 +58,7 @@ impl Store {
     pub fn new(seed: u64) -> Store {
         Store {
             resources: BTreeMap::new(),
+            due: BTreeSet::new(),
             idempotency: BTreeMap::new(),
             health: BTreeMap::new(),
             seq: 0,
@@ -111,14 +114,33 @@ impl Store {
         v.into_iter()
     }
 
+    /// Adds a resource, tracking its pending completion if it has one.
+    pub fn insert(&mut self, r: Resource) {
+        let id = r.id.clone();
+        self.resources.insert(id.clone(), r);
+        self.track(&id);
+    }
+
+    /// Indexes the pending completion a handler just gave resource `id`.
+    pub fn track(&mut self, id: &str) {
+        if let Some(p) = self.resources.get(id).and_then(|r| r.pending.as_ref()) {
+            self.due.insert((p.due_ms, id.to_string()));
+        }
+    }
+
     /// Completes every transitional state whose time has come.
     pub fn settle(&mut self, now_ms: u64) {
-        for r in self.resources.values_mut() {
-            if let Some(p) = r.pending.take() {
-                if p.due_ms <= now_ms {
-                    r.state = p.to;
-                } else {
-                    r.pending = Some(p);
+        while let Some((due, id)) = self.due.first().cloned() {
+            if due > now_ms {
+                break;
+            }
+            self.due.pop_first();
+            // A resource deleted, or given a newer pending state since, is skipped.
+            if let Some(r) = self.resources.get_mut(&id) {
+                if r.pending.as_ref().is_some_and(|p| p.due_ms == due) {
+                    if let Some(p) = r.pending.take() {
+                        r.state = p.to;
+                    }
                 }
             }
         }

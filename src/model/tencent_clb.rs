@@ -54,20 +54,17 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) {
     let (state, pending) = born(ctx, call.dialect, TASK, &call.action.name);
     let seq = s.next_seq();
     let id = call.request_id.to_string();
-    s.resources.insert(
-        id.clone(),
-        Resource {
-            kind: TASK.into(),
-            id,
-            account: call.account.into(),
-            region: String::new(),
-            parent: None,
-            state,
-            attrs: Map::new(),
-            pending,
-            seq,
-        },
-    );
+    s.insert(Resource {
+        kind: TASK.into(),
+        id,
+        account: call.account.into(),
+        region: String::new(),
+        parent: None,
+        state,
+        attrs: Map::new(),
+        pending,
+        seq,
+    });
 }
 
 fn strings(call: &Call, name: &str) -> Vec<String> {
@@ -117,20 +114,17 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         };
         attrs.insert("LoadBalancerVips".into(), json!([vip]));
         let seq = s.next_seq();
-        s.resources.insert(
-            id.clone(),
-            Resource {
-                kind: LB.into(),
-                id: id.clone(),
-                account: call.account.into(),
-                region: String::new(),
-                parent: None,
-                state,
-                attrs,
-                pending,
-                seq,
-            },
-        );
+        s.insert(Resource {
+            kind: LB.into(),
+            id: id.clone(),
+            account: call.account.into(),
+            region: String::new(),
+            parent: None,
+            state,
+            attrs,
+            pending,
+            seq,
+        });
         ids.push(id);
     }
     Ok(
@@ -254,20 +248,17 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         );
         attrs.insert("Targets".into(), json!([]));
         let seq = s.next_seq();
-        s.resources.insert(
-            id.clone(),
-            Resource {
-                kind: LISTENER.into(),
-                id: id.clone(),
-                account: call.account.into(),
-                region: String::new(),
-                parent: Some(lb_id.clone()),
-                state,
-                attrs,
-                pending,
-                seq,
-            },
-        );
+        s.insert(Resource {
+            kind: LISTENER.into(),
+            id: id.clone(),
+            account: call.account.into(),
+            region: String::new(),
+            parent: Some(lb_id.clone()),
+            state,
+            attrs,
+            pending,
+            seq,
+        });
         ids.push(id);
     }
     Ok(json!({"ListenerIds": ids})

@@ -43,20 +43,17 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) -> u64 {
     let (state, pending) = born(ctx, call.dialect, TASK, &call.action.name);
     let n = s.next_seq();
     let id = format!("v2-task-{n}");
-    s.resources.insert(
-        id.clone(),
-        Resource {
-            kind: TASK.into(),
-            id,
-            account: call.account.into(),
-            region: String::new(),
-            parent: None,
-            state,
-            attrs: Map::new(),
-            pending,
-            seq: n,
-        },
-    );
+    s.insert(Resource {
+        kind: TASK.into(),
+        id,
+        account: call.account.into(),
+        region: String::new(),
+        parent: None,
+        state,
+        attrs: Map::new(),
+        pending,
+        seq: n,
+    });
     n
 }
 
@@ -118,20 +115,17 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         );
         attrs.insert("backends".into(), json!([]));
         let seq = s.next_seq();
-        s.resources.insert(
-            id.clone(),
-            Resource {
-                kind: LB.into(),
-                id: id.clone(),
-                account: call.account.into(),
-                region: String::new(),
-                parent: None,
-                state,
-                attrs,
-                pending,
-                seq,
-            },
-        );
+        s.insert(Resource {
+            kind: LB.into(),
+            id: id.clone(),
+            account: call.account.into(),
+            region: String::new(),
+            parent: None,
+            state,
+            attrs,
+            pending,
+            seq,
+        });
         ids.push(id);
     }
     Ok(
@@ -229,20 +223,17 @@ fn create_listeners(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         attrs.insert("listenerId".into(), json!(id));
         attrs.insert("unListenerId".into(), json!(id));
         let seq = s.next_seq();
-        s.resources.insert(
-            id.clone(),
-            Resource {
-                kind: LISTENER.into(),
-                id: id.clone(),
-                account: call.account.into(),
-                region: String::new(),
-                parent: Some(parent.clone()),
-                state,
-                attrs,
-                pending,
-                seq,
-            },
-        );
+        s.insert(Resource {
+            kind: LISTENER.into(),
+            id: id.clone(),
+            account: call.account.into(),
+            region: String::new(),
+            parent: Some(parent.clone()),
+            state,
+            attrs,
+            pending,
+            seq,
+        });
         ids.push(id);
     }
     Ok(json!({"listenerIds": ids})
