@@ -135,12 +135,9 @@ mod tests {
         toml::from_str::<F>(src).unwrap().response
     }
 
-    fn none(_: &str) -> Option<&'static [Param]> {
-        None
-    }
-
     #[test]
     fn lists_take_the_documented_wrapping_and_scalars_their_type() {
+        let none = |_: &str| -> Option<&[Param]> { None };
         let slb = fields("[[response]]\nname = \"BackendServers\"\ntype = \"object\"\n[[response.fields]]\nname = \"BackendServer\"\ntype = \"array\"\n[[response.fields.fields]]\nname = \"ServerId\"\ntype = \"string\"\n");
         let ens = fields("[[response]]\nname = \"BackendServers\"\ntype = \"array\"\n[[response.fields]]\nname = \"ServerId\"\ntype = \"string\"\n[[response.fields]]\nname = \"Port\"\ntype = \"string\"\n[[response]]\nname = \"ListenerPorts\"\ntype = \"array\"\nitem_type = \"string\"\n");
         let bare = json!({"BackendServers": [{"ServerId": "i-1", "Port": 80}], "Extra": 1, "ListenerPorts": {"ListenerPort": [80]}});
