@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod sim;
 pub mod spec;
 
 #[derive(Debug, Parser)]
@@ -21,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Inspect the machine-readable spec of the four APIs.
     Spec(spec::SpecArgs),
+    /// Run a traffic simulation scenario (suites/sim/*.toml); exits 1 when a check fails.
+    Sim(sim::SimArgs),
 }
 
 /// Runs the command line; the exit code follows ARCHITECTURE.md (2 for bad usage).
@@ -28,6 +31,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Spec(args) => spec::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     match result {
         Ok(code) => code,
