@@ -191,7 +191,7 @@ pub fn jain(s: &Scenario, o: &Outcome) -> CheckResult {
     )
 }
 
-/// Longest run of one backend against the smooth-WRR bound `ceil(w/(S-w)) + 1`.
+/// Longest run of one backend against the smooth-WRR bound `R < 2S/(S-w)`.
 pub fn smoothness(o: &Outcome) -> CheckResult {
     let total: u64 = o.backends.iter().map(|b| b.weight as u64).sum();
     let mut fail = vec![];
@@ -214,7 +214,7 @@ pub fn smoothness(o: &Outcome) -> CheckResult {
         "smoothness",
         fail.is_empty(),
         worst,
-        "run <= ceil(w/(S-w)) + 1".into(),
+        "run < 2S/(S-w)".into(),
         if fail.is_empty() {
             "every backend within the smooth-WRR bound".into()
         } else {

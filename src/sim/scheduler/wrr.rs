@@ -164,9 +164,12 @@ impl Scheduler for TableWrr {
     }
 }
 
-/// The longest run of consecutive picks of `backend` that smooth WRR allows, counted cyclically:
-/// `ceil(w / (S - w)) + 1` for weight `w` out of a total `S` (unbounded when it is the only
-/// eligible backend). nginx SWRR meets it; a test checks this over many weight vectors.
+/// The longest run of consecutive picks of one backend that smooth WRR allows: the largest
+/// integer below `2S / (S - w)` for weight `w` out of a total `S` (no bound when it is the only
+/// eligible backend). In nginx SWRR a backend's current value stays inside `(-S, S)`, and a run
+/// of `R` picks lowers it by `R·(S - w)`, hence `R < 2S / (S - w)`. A plain "weighted" round
+/// robin that serves each backend in a block (a×50, b×10, c×10) breaks it; a test checks that
+/// SWRR meets it over random weight vectors.
 pub fn smooth_run_bound(w: u64, total: u64) -> Option<u64> {
     if w == 0 {
         return Some(0);
@@ -175,7 +178,7 @@ pub fn smooth_run_bound(w: u64, total: u64) -> Option<u64> {
         return None;
     }
     let others = total - w;
-    Some(w.div_ceil(others) + 1)
+    Some((2 * total).div_ceil(others) - 1)
 }
 
 #[cfg(test)]
