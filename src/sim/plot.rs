@@ -115,7 +115,7 @@ pub fn health_svg(o: &Outcome, path: &Path) -> Result<()> {
     fonts();
     let n = o.backends.len().min(20);
     let dur = o.duration_ns as f64 / 1e9;
-    let h = 120 + 46 * n as u32;
+    let h = 190 + 46 * n as u32;
     let root = SVGBackend::new(path, (1000, h)).into_drawing_area();
     root.fill(&WHITE).map_err(e)?;
     let names: Vec<String> = o.backends.iter().take(n).map(|b| b.name.clone()).collect();
@@ -127,14 +127,17 @@ pub fn health_svg(o: &Outcome, path: &Path) -> Result<()> {
         .margin(14)
         .x_label_area_size(44)
         .y_label_area_size(90)
-        .build_cartesian_2d(0.0..dur, 0.0..n as f64)
+        .build_cartesian_2d(0.0..dur, -0.6..n as f64 + 1.6)
         .map_err(e)?;
     ch.configure_mesh()
         .disable_y_mesh()
-        .y_labels(n)
+        .y_labels(4 * (n + 2))
         .y_label_formatter(&|y| {
-            let i = y.floor() as usize;
-            names.get(i).cloned().unwrap_or_default()
+            let r = y.round();
+            if (y - r).abs() > 0.05 || r < 0.0 {
+                return String::new();
+            }
+            names.get(r as usize).cloned().unwrap_or_default()
         })
         .x_desc("simulated time (s)")
         .label_style(("sans-serif", 14))
@@ -144,8 +147,8 @@ pub fn health_svg(o: &Outcome, path: &Path) -> Result<()> {
     let green = RGBColor(120, 200, 120);
     let red = RGBColor(230, 110, 100);
     for b in 0..n {
-        let y0 = b as f64 + 0.25;
-        let y1 = b as f64 + 0.75;
+        let y0 = b as f64 - 0.25;
+        let y1 = b as f64 + 0.25;
         // Health state segments.
         let mut t = 0.0;
         let mut healthy = true;
@@ -213,7 +216,7 @@ pub fn health_svg(o: &Outcome, path: &Path) -> Result<()> {
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .label_font(("sans-serif", 13))
-        .position(SeriesLabelPosition::LowerRight)
+        .position(SeriesLabelPosition::UpperRight)
         .draw()
         .map_err(e)?;
     root.present().map_err(e)?;
