@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod serve;
+pub mod sim;
 pub mod spec;
 
 #[derive(Debug, Parser)]
@@ -24,6 +25,8 @@ pub enum Command {
     Spec(spec::SpecArgs),
     /// Serve the four dialects on one port (the reference emulator).
     Serve(serve::ServeArgs),
+    /// Run a traffic simulation scenario (suites/sim/*.toml); exits 1 when a check fails.
+    Sim(sim::SimArgs),
 }
 
 /// Runs the command line; the exit code follows ARCHITECTURE.md (2 for bad usage).
@@ -32,6 +35,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Spec(args) => spec::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     match result {
         Ok(code) => code,
