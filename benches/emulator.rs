@@ -167,7 +167,10 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
-    memory_of_100k();
+    // Skippable so a profiler can look at the request path alone.
+    if std::env::var_os("LBCONFORM_BENCH_SKIP_MEMORY").is_none() {
+        memory_of_100k();
+    }
 }
 
 fn rss_mb() -> f64 {
