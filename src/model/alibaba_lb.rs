@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::lifecycle::{completion, step};
 use super::store::{Pending, Resource, Store};
-use super::{Call, Ctx, Failure, Outcome};
+use super::{object, Call, Ctx, Failure, Outcome};
 use crate::spec::{Dialect, StateMachine};
 use crate::wire::aliyun_v1::format_iso8601;
 
@@ -365,7 +365,7 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
         .take(size)
         .collect();
     let body = json!({"LoadBalancers": {"LoadBalancer": page}, "TotalCount": total, "PageNumber": number, "PageSize": size});
-    Ok(body.as_object().cloned().unwrap_or_default())
+    Ok(object(body))
 }
 
 fn backends(r: &Resource) -> Vec<Value> {
@@ -378,7 +378,7 @@ fn backends(r: &Resource) -> Vec<Value> {
 
 fn describe_load_balancer(s: &Store, call: &Call) -> Outcome {
     let lb = find_lb(s, call)?;
-    let mut m = lb_summary(lb).as_object().cloned().unwrap_or_default();
+    let mut m = object(lb_summary(lb));
     let listeners: Vec<&Resource> = s
         .of_kind(call.account, LISTENER)
         .filter(|l| l.parent.as_deref() == Some(&lb.id))
@@ -448,10 +448,7 @@ fn describe_regions() -> Map<String, Value> {
         .iter()
         .map(|r| json!({"RegionId": r, "LocalName": r}))
         .collect();
-    json!({"Regions": {"Region": list}})
-        .as_object()
-        .cloned()
-        .unwrap_or_default()
+    object(json!({"Regions": {"Region": list}}))
 }
 
 fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
@@ -589,12 +586,9 @@ fn backend_servers(s: &mut Store, call: &Call) -> Outcome {
         }
     }
     lb.attrs.insert("BackendServers".into(), json!(current));
-    Ok(
-        json!({"LoadBalancerId": id, "BackendServers": {"BackendServer": current}})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-    )
+    Ok(object(
+        json!({"LoadBalancerId": id, "BackendServers": {"BackendServer": current}}),
+    ))
 }
 
 /// A backend's health: `unavailable` while its listener does not run or checks are off, else
@@ -641,8 +635,5 @@ fn describe_health(s: &mut Store, call: &Call) -> Outcome {
             out.push(json!({"ServerId": server, "Port": backend_port, "ListenerPort": p, "ServerHealthStatus": status}));
         }
     }
-    Ok(json!({"BackendServers": {"BackendServer": out}})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"BackendServers": {"BackendServer": out}})))
 }

@@ -45,6 +45,46 @@ impl Call<'_> {
     pub fn str(&self, name: &str) -> Option<&str> {
         self.params.get(name).and_then(Value::as_str)
     }
+
+    pub fn u64(&self, name: &str) -> Option<u64> {
+        self.params.get(name).and_then(Value::as_u64)
+    }
+
+    /// A list parameter's string items (`LoadBalancerIds`).
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        let items = self.params.get(name).and_then(Value::as_array);
+        items
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A list parameter's structured items (`listeners`, `backends`).
+    pub fn items(&self, name: &str) -> Vec<Map<String, Value>> {
+        let items = self.params.get(name).and_then(Value::as_array);
+        items
+            .map(|a| a.iter().filter_map(|v| v.as_object().cloned()).collect())
+            .unwrap_or_default()
+    }
+
+    /// One page of `all` by the offset and limit parameters the dialect names (Tencent's
+    /// `Offset`/`Limit`, v2's `offset`/`limit`), the limit defaulting to 20 as both document.
+    pub fn page(&self, all: &[Value], offset: &str, limit: &str) -> Vec<Value> {
+        let skip = self.u64(offset).unwrap_or(0) as usize;
+        let take = self.u64(limit).unwrap_or(20) as usize;
+        all.iter().skip(skip).take(take).cloned().collect()
+    }
+}
+
+/// An answer body from a `json!` object literal.
+pub fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
 }
 
 /// An action refused: the dialect renders `code` with the status and message its spec gives.

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::lifecycle::birth;
 use super::store::{Pending, Resource, Store};
-use super::{Call, Ctx, Failure, Outcome};
+use super::{object, Call, Ctx, Failure, Outcome};
 use crate::spec::Dialect;
 
 const LB: &str = "load_balancer";
@@ -67,18 +67,6 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) {
     });
 }
 
-fn strings(call: &Call, name: &str) -> Vec<String> {
-    call.params
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn lb<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
     s.get(call.account, id)
         .filter(|r| r.kind == LB)
@@ -127,12 +115,9 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         });
         ids.push(id);
     }
-    Ok(
-        json!({"LoadBalancerIds": ids, "DealName": format!("deal-{}", call.request_id)})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-    )
+    Ok(object(
+        json!({"LoadBalancerIds": ids, "DealName": format!("deal-{}", call.request_id)}),
+    ))
 }
 
 /// Status 0 while creating, 1 once running (the documented LoadBalancer.Status codes).
@@ -160,7 +145,7 @@ fn lb_view(r: &Resource) -> Value {
 }
 
 fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
-    let ids = strings(call, "LoadBalancerIds");
+    let ids = call.strings("LoadBalancerIds");
     let all: Vec<Value> = s
         .of_kind(call.account, LB)
         .filter(|r| ids.is_empty() || ids.contains(&r.id))
@@ -174,25 +159,14 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
         })
         .map(lb_view)
         .collect();
-    let offset = call
-        .params
-        .get("Offset")
-        .and_then(Value::as_u64)
-        .unwrap_or(0) as usize;
-    let limit = call
-        .params
-        .get("Limit")
-        .and_then(Value::as_u64)
-        .unwrap_or(20) as usize;
-    let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
-    Ok(json!({"TotalCount": all.len(), "LoadBalancerSet": page})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    let page = call.page(&all, "Offset", "Limit");
+    Ok(object(
+        json!({"TotalCount": all.len(), "LoadBalancerSet": page}),
+    ))
 }
 
 fn delete_load_balancers(s: &mut Store, call: &Call) -> Outcome {
-    let ids = strings(call, "LoadBalancerIds");
+    let ids = call.strings("LoadBalancerIds");
     for id in &ids {
         lb(s, call, id)?;
     }
@@ -232,7 +206,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             format!("port {p} already has a listener"),
         ));
     }
-    let names = strings(call, "ListenerNames");
+    let names = call.strings("ListenerNames");
     let mut ids = Vec::new();
     for (i, port) in ports.iter().enumerate() {
         let id = s.new_id("lbl-", 8);
@@ -261,10 +235,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         });
         ids.push(id);
     }
-    Ok(json!({"ListenerIds": ids})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"ListenerIds": ids})))
 }
 
 /// TCP and UDP may share a port number; other protocols may not.
@@ -303,7 +274,7 @@ fn listener_view(l: &Resource) -> Value {
 fn describe_listeners(s: &Store, call: &Call) -> Outcome {
     let lb_id = call.str("LoadBalancerId").unwrap_or_default();
     lb(s, call, lb_id)?;
-    let ids = strings(call, "ListenerIds");
+    let ids = call.strings("ListenerIds");
     let list: Vec<Value> = listeners_of(s, call, lb_id)
         .filter(|l| ids.is_empty() || ids.contains(&l.id))
         .filter(|l| {
@@ -317,10 +288,7 @@ fn describe_listeners(s: &Store, call: &Call) -> Outcome {
         })
         .map(listener_view)
         .collect();
-    Ok(json!({"TotalCount": list.len(), "Listeners": list})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"TotalCount": list.len(), "Listeners": list})))
 }
 
 fn listener<'s>(s: &'s mut Store, call: &Call) -> Result<&'s mut Resource, Failure> {
@@ -412,10 +380,7 @@ fn describe_targets(s: &Store, call: &Call) -> Outcome {
             json!({"ListenerId": l.id, "Protocol": l.attrs["Protocol"], "Port": l.attrs["Port"], "Targets": targets})
         })
         .collect();
-    Ok(json!({"Listeners": list})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"Listeners": list})))
 }
 
 /// A target is Unknown until its first check (one transition delay after registering), then
@@ -450,7 +415,7 @@ fn health_of(ctx: &Ctx, s: &Store, account: &str, l: &Resource, t: &Value) -> &'
 
 fn describe_target_health(ctx: &Ctx, s: &Store, call: &Call) -> Outcome {
     let mut out = Vec::new();
-    for id in strings(call, "LoadBalancerIds") {
+    for id in call.strings("LoadBalancerIds") {
         lb(s, call, &id)?;
         let listeners: Vec<Value> = listeners_of(s, call, &id)
             .map(|l| {
@@ -472,10 +437,7 @@ fn describe_target_health(ctx: &Ctx, s: &Store, call: &Call) -> Outcome {
             .collect();
         out.push(json!({"LoadBalancerId": id, "Listeners": listeners}));
     }
-    Ok(json!({"LoadBalancers": out})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"LoadBalancers": out})))
 }
 
 fn describe_task(s: &Store, call: &Call) -> Outcome {
@@ -489,8 +451,5 @@ fn describe_task(s: &Store, call: &Call) -> Outcome {
         "failed" => 1,
         _ => 2,
     };
-    Ok(json!({"Status": status})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"Status": status})))
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::store::{Resource, Store};
 use super::tencent_clb::born;
-use super::{Call, Ctx, Failure, Outcome};
+use super::{object, Call, Ctx, Failure, Outcome};
 
 const LB: &str = "load_balancer";
 const LISTENER: &str = "listener";
@@ -55,26 +55,6 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) -> u64 {
         seq: n,
     });
     n
-}
-
-fn strings(call: &Call, name: &str) -> Vec<String> {
-    call.params
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn items(call: &Call, name: &str) -> Vec<Map<String, Value>> {
-    call.params
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_object().cloned()).collect())
-        .unwrap_or_default()
 }
 
 fn lb<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
@@ -128,12 +108,9 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         });
         ids.push(id);
     }
-    Ok(
-        json!({"dealIds": [deal.clone()], "unLoadBalancerIds": {deal: ids}})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-    )
+    Ok(object(
+        json!({"dealIds": [deal.clone()], "unLoadBalancerIds": {deal: ids}}),
+    ))
 }
 
 /// status 0 while creating, 1 once normal (the documented load balancer status codes).
@@ -162,7 +139,7 @@ fn lb_view(r: &Resource) -> Value {
 }
 
 fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
-    let ids = strings(call, "loadBalancerIds");
+    let ids = call.strings("loadBalancerIds");
     let all: Vec<Value> = s
         .of_kind(call.account, LB)
         .filter(|r| ids.is_empty() || ids.contains(&r.id))
@@ -173,25 +150,14 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
         })
         .map(lb_view)
         .collect();
-    let offset = call
-        .params
-        .get("offset")
-        .and_then(Value::as_u64)
-        .unwrap_or(0) as usize;
-    let limit = call
-        .params
-        .get("limit")
-        .and_then(Value::as_u64)
-        .unwrap_or(20) as usize;
-    let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
-    Ok(json!({"totalCount": all.len(), "loadBalancerSet": page})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    let page = call.page(&all, "offset", "limit");
+    Ok(object(
+        json!({"totalCount": all.len(), "loadBalancerSet": page}),
+    ))
 }
 
 fn delete_load_balancers(s: &mut Store, call: &Call) -> Outcome {
-    let ids = strings(call, "loadBalancerIds");
+    let ids = call.strings("loadBalancerIds");
     for id in &ids {
         lb(s, call, id)?;
     }
@@ -201,7 +167,7 @@ fn delete_load_balancers(s: &mut Store, call: &Call) -> Outcome {
 
 fn create_listeners(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let parent = lb(s, call, lb_id(call))?.id.clone();
-    let wanted = items(call, "listeners");
+    let wanted = call.items("listeners");
     let taken: Vec<Value> = s
         .of_kind(call.account, LISTENER)
         .filter(|l| l.parent.as_deref() == Some(parent.as_str()))
@@ -236,15 +202,12 @@ fn create_listeners(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         });
         ids.push(id);
     }
-    Ok(json!({"listenerIds": ids})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"listenerIds": ids})))
 }
 
 fn describe_listeners(s: &Store, call: &Call) -> Outcome {
     let parent = lb(s, call, lb_id(call))?.id.clone();
-    let ids = strings(call, "listenerIds");
+    let ids = call.strings("listenerIds");
     let list: Vec<Value> = s
         .of_kind(call.account, LISTENER)
         .filter(|l| l.parent.as_deref() == Some(parent.as_str()))
@@ -258,15 +221,14 @@ fn describe_listeners(s: &Store, call: &Call) -> Outcome {
             Value::Object(m)
         })
         .collect();
-    Ok(json!({"totalCount": list.len(), "listenerSet": list})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(
+        json!({"totalCount": list.len(), "listenerSet": list}),
+    ))
 }
 
 fn delete_listeners(s: &mut Store, call: &Call) -> Outcome {
     let parent = lb(s, call, lb_id(call))?.id.clone();
-    let ids = strings(call, "listenerIds");
+    let ids = call.strings("listenerIds");
     for id in &ids {
         s.get(call.account, id)
             .filter(|l| l.parent.as_deref() == Some(parent.as_str()))
@@ -278,7 +240,7 @@ fn delete_listeners(s: &mut Store, call: &Call) -> Outcome {
 
 fn backends(s: &mut Store, call: &Call) -> Outcome {
     let id = lb(s, call, lb_id(call))?.id.clone();
-    let given = items(call, "backends");
+    let given = call.items("backends");
     let r = s.get_mut(call.account, &id).expect("found above");
     let mut current: Vec<Value> = r
         .attrs
@@ -312,10 +274,7 @@ fn describe_backends(s: &Store, call: &Call) -> Outcome {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    Ok(json!({"totalCount": set.len(), "backendSet": set})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"totalCount": set.len(), "backendSet": set})))
 }
 
 /// healthStatus 1 healthy, 0 unhealthy (as the admin endpoint set it), per listener and backend.
@@ -346,10 +305,7 @@ fn describe_health(s: &Store, call: &Call) -> Outcome {
             data.push(json!({"ip": iid, "protocol": l.attrs.get("protocol"), "port": l.attrs.get("instancePort"), "vport": l.attrs.get("loadBalancerPort"), "healthStatus": if dead { 0 } else { 1 }}));
         }
     }
-    Ok(json!({"data": data})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"data": data})))
 }
 
 fn describe_task(s: &Store, call: &Call) -> Outcome {
@@ -366,8 +322,5 @@ fn describe_task(s: &Store, call: &Call) -> Outcome {
         "failure" => 1,
         _ => 2,
     };
-    Ok(json!({"data": {"status": status}})
-        .as_object()
-        .cloned()
-        .unwrap_or_default())
+    Ok(object(json!({"data": {"status": status}})))
 }
