@@ -19,7 +19,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::auth::{AuthError, Verified};
+use super::auth::{parse_header, AuthError, Verified};
 use super::encode::{decode_pairs, encode_pairs};
 use super::request::HttpRequest;
 use super::tc3::sha256_hex;
@@ -38,32 +38,11 @@ pub struct Authorization {
 
 impl Authorization {
     pub fn parse(h: &str) -> Result<Authorization, AuthError> {
-        let bad = |why: &str| AuthError::BadAuthorization(why.to_string());
-        let rest = h
-            .strip_prefix(ALGORITHM)
-            .ok_or_else(|| bad("not ACS3-HMAC-SHA256"))?
-            .trim();
-        let (mut id, mut signed, mut sig) = (None, None, None);
-        for part in rest.split(',') {
-            let (k, v) = part
-                .trim()
-                .split_once('=')
-                .ok_or_else(|| bad("expected key=value"))?;
-            match k {
-                "Credential" => id = Some(v),
-                "SignedHeaders" => signed = Some(v),
-                "Signature" => sig = Some(v),
-                _ => return Err(bad("unknown field")),
-            }
-        }
+        let f = parse_header(h, ALGORITHM)?;
         Ok(Authorization {
-            access_key_id: id.ok_or_else(|| bad("no Credential"))?.to_string(),
-            signed_headers: signed
-                .ok_or_else(|| bad("no SignedHeaders"))?
-                .split(';')
-                .map(str::to_string)
-                .collect(),
-            signature: sig.ok_or_else(|| bad("no Signature"))?.to_string(),
+            access_key_id: f.credential.to_string(),
+            signed_headers: f.signed_headers,
+            signature: f.signature.to_string(),
         })
     }
 

@@ -37,3 +37,46 @@ pub struct Verified {
     /// The nonce, for replay checks.
     pub nonce: Option<String>,
 }
+
+fn bad(why: &str) -> AuthError {
+    AuthError::BadAuthorization(why.to_string())
+}
+
+/// The fields of an `ALGORITHM Credential=..., SignedHeaders=a;b, Signature=...` header: the
+/// shape both ACS3-HMAC-SHA256 and TC3-HMAC-SHA256 use (ACS3 without spaces after the commas).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderFields<'h> {
+    pub credential: &'h str,
+    pub signed_headers: Vec<String>,
+    pub signature: &'h str,
+}
+
+/// Parses an Authorization header of `algorithm`; an unknown or missing field is an error.
+pub fn parse_header<'h>(h: &'h str, algorithm: &str) -> Result<HeaderFields<'h>, AuthError> {
+    let rest = h
+        .strip_prefix(algorithm)
+        .ok_or_else(|| bad(&format!("not {algorithm}")))?
+        .trim();
+    let (mut credential, mut signed, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .ok_or_else(|| bad("expected key=value"))?;
+        match k {
+            "Credential" => credential = Some(v),
+            "SignedHeaders" => signed = Some(v),
+            "Signature" => signature = Some(v),
+            _ => return Err(bad("unknown field")),
+        }
+    }
+    Ok(HeaderFields {
+        credential: credential.ok_or_else(|| bad("no Credential"))?,
+        signed_headers: signed
+            .ok_or_else(|| bad("no SignedHeaders"))?
+            .split(';')
+            .map(str::to_string)
+            .collect(),
+        signature: signature.ok_or_else(|| bad("no Signature"))?,
+    })
+}

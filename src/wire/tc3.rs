@@ -14,7 +14,7 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::auth::{AuthError, Verified};
+use super::auth::{parse_header, AuthError, Verified};
 use super::request::HttpRequest;
 use super::tencent_hmac::constant_eq;
 use super::Credentials;
@@ -43,41 +43,19 @@ pub struct Authorization {
 
 impl Authorization {
     pub fn parse(h: &str) -> Result<Authorization, AuthError> {
-        let bad = |why: &str| AuthError::BadAuthorization(why.to_string());
-        let rest = h
-            .strip_prefix(ALGORITHM)
-            .ok_or_else(|| bad("not TC3-HMAC-SHA256"))?
-            .trim();
-        let mut credential = None;
-        let mut signed = None;
-        let mut signature = None;
-        for part in rest.split(',') {
-            let (k, v) = part
-                .trim()
-                .split_once('=')
-                .ok_or_else(|| bad("expected key=value"))?;
-            match k {
-                "Credential" => credential = Some(v),
-                "SignedHeaders" => signed = Some(v),
-                "Signature" => signature = Some(v),
-                _ => return Err(bad("unknown field")),
-            }
-        }
-        let credential = credential.ok_or_else(|| bad("no Credential"))?;
-        let fields: Vec<&str> = credential.split('/').collect();
-        let [id, date, service, "tc3_request"] = fields.as_slice() else {
-            return Err(bad("Credential is not SecretId/Date/service/tc3_request"));
+        let f = parse_header(h, ALGORITHM)?;
+        let scope: Vec<&str> = f.credential.split('/').collect();
+        let [id, date, service, "tc3_request"] = scope.as_slice() else {
+            return Err(AuthError::BadAuthorization(
+                "Credential is not SecretId/Date/service/tc3_request".into(),
+            ));
         };
         Ok(Authorization {
             secret_id: id.to_string(),
             date: date.to_string(),
             service: service.to_string(),
-            signed_headers: signed
-                .ok_or_else(|| bad("no SignedHeaders"))?
-                .split(';')
-                .map(str::to_string)
-                .collect(),
-            signature: signature.ok_or_else(|| bad("no Signature"))?.to_string(),
+            signed_headers: f.signed_headers,
+            signature: f.signature.to_string(),
         })
     }
 
