@@ -3,32 +3,7 @@
 //! documented contradiction, which must then be an erratum naming the action.
 
 use lbconform::model::validate::{validate, Violation};
-use lbconform::spec::{self, Dialect, ExampleFormat, ExampleKind, Param};
-use lbconform::wire::{encode, params};
-use serde_json::Value;
-
-/// The example's parameters as flat pairs, or `None` when it carries none we can read.
-fn example_pairs(format: ExampleFormat, body: &str) -> Option<Vec<(String, String)>> {
-    match format {
-        ExampleFormat::Url => {
-            let joined: String = body.lines().map(str::trim).collect();
-            let query = joined.split_once('?')?.1;
-            // Examples print values unencoded (`$_ip`, spaces): decode leniently, pair by pair.
-            let pairs: Vec<(String, String)> = query
-                .split('&')
-                .filter(|p| !p.is_empty())
-                .map(|p| {
-                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                    let dec =
-                        |s: &str| encode::decode_component(s).unwrap_or_else(|_| s.to_string());
-                    (dec(k), dec(v))
-                })
-                .collect();
-            Some(pairs)
-        }
-        _ => None,
-    }
-}
+use lbconform::spec::{self, examples, Dialect, Param};
 
 struct Outcome {
     checked: usize,
@@ -36,24 +11,14 @@ struct Outcome {
 }
 
 fn run(d: &Dialect) -> Outcome {
-    let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
     let mut out = Outcome {
         checked: 0,
         failures: Vec::new(),
     };
     for a in d.actions.values() {
-        for ex in a.examples.iter().filter(|e| e.kind == ExampleKind::Request) {
-            let decoded = match ex.format {
-                ExampleFormat::Json => serde_json::from_str::<Value>(&ex.body)
-                    .ok()
-                    .and_then(|v| v.as_object().cloned())
-                    .map(|m| params::decode_json(&a.params, &d.header.common_params, &m, &structs)),
-                f => example_pairs(f, &ex.body)
-                    .map(|p| params::decode_flat(&a.params, &d.header.common_params, &p, &structs)),
-            };
-            let Some(decoded) = decoded else { continue };
+        for ex in examples::requests(d, a) {
             out.checked += 1;
-            let typed = match decoded {
+            let typed = match ex.params {
                 Ok(t) => t,
                 Err(e) => {
                     out.failures.push(format!("{}: {e}", a.name));
@@ -69,7 +34,7 @@ fn run(d: &Dialect) -> Outcome {
                 || ex.body.contains("<Common Request Parameters>");
             let masked = |v: &Violation| matches!(v, Violation::Pattern { value, .. } if value.contains("XX"));
             let real = |v: &&Violation| !(masked(v) || (skeleton && v.is_missing()));
-            if let Err(v) = validate(a, &typed.values, &structs2) {
+            if let Err(v) = validate(a, &typed, &structs2) {
                 let v: Vec<String> = v.iter().filter(real).map(|x| x.to_string()).collect();
                 if !v.is_empty() {
                     out.failures.push(format!("{}: {}", a.name, v.join("; ")));

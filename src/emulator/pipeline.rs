@@ -10,7 +10,7 @@ use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
 use crate::model::shape;
 use crate::model::validate::{validate, Violation};
-use crate::model::{Call, Unanswered};
+use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
 use crate::wire::errors::{decode_error, param_error, resolve, ApiError};
 use crate::wire::request::{param, HttpRequest};
@@ -90,12 +90,14 @@ fn run(
         params: values,
     };
     match em.model.execute(&call) {
-        Ok(Ok(body)) => {
+        Ok(body) => {
             let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
-            Ok((action.name.clone(), shape::conform(&action.response, body, &structs)))
+            Ok((
+                action.name.clone(),
+                shape::conform(&action.response, body, &structs),
+            ))
         }
-        Ok(Err(f)) => Err(resolve(d, &f.code, 400, f.detail)),
-        Err(Unanswered::NotModelled) => Err(resolve(d, code(d, Kind::NotModelled), 400, format!("lbconform: {} is documented and the request is valid, but the action is not modelled yet", action.name))),
+        Err(f) => Err(resolve(d, &f.code, 400, f.detail)),
     }
 }
 
@@ -205,13 +207,12 @@ enum Kind {
     Invalid,
     Unavailable,
     Throttled,
-    NotModelled,
 }
 
 /// The dialect's code for each kind of failure the pipeline itself produces.
 fn code(d: &Dialect, k: Kind) -> &'static str {
     match (d.header.protocol, k) {
-        (Protocol::Rpc, Kind::NoAction | Kind::NotModelled) => "UnsupportedOperation",
+        (Protocol::Rpc, Kind::NoAction) => "UnsupportedOperation",
         (Protocol::Rpc, Kind::Missing) => "MissingParameter",
         (Protocol::Rpc, Kind::Invalid) => "InvalidParameter",
         (Protocol::Rpc, Kind::Unavailable | Kind::Throttled) => "ServiceUnavailable",
@@ -220,11 +221,9 @@ fn code(d: &Dialect, k: Kind) -> &'static str {
         (Protocol::Tc3, Kind::Invalid) => "InvalidParameterValue",
         (Protocol::Tc3, Kind::Unavailable) => "InternalError",
         (Protocol::Tc3, Kind::Throttled) => "RequestLimitExceeded",
-        (Protocol::Tc3, Kind::NotModelled) => "UnsupportedOperation",
         (Protocol::V2, Kind::NoAction | Kind::Missing | Kind::Invalid) => "4000",
         (Protocol::V2, Kind::Unavailable) => "6200",
         (Protocol::V2, Kind::Throttled) => "4400",
-        (Protocol::V2, Kind::NotModelled) => "6100",
     }
 }
 

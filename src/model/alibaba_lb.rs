@@ -17,7 +17,7 @@ const LB: &str = "load_balancer";
 const LISTENER: &str = "listener";
 
 /// Runs an SLB action; `None` when the action has no modelled meaning yet.
-pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
+pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let name = call.action.name.as_str();
     let out = match name {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
@@ -48,9 +48,9 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
         n if listener_protocol(n, "DescribeLoadBalancer", "ListenerAttribute").is_some() => {
             describe_listener(s, call)
         }
-        _ => return None,
+        _ => super::generic::execute(ctx, s, call),
     };
-    Some(out)
+    out
 }
 
 /// `CreateLoadBalancerHTTPSListener` -> `https`.
@@ -76,7 +76,9 @@ fn transition(
         return Ok(());
     };
     let t = step(m, &r.state, trigger, wanted).map_err(|n| {
-        let code = n.error.unwrap_or_else(|| "ActionNotAllowed".into());
+        let code = n
+            .error
+            .unwrap_or_else(|| documented(d, "ActionNotAllowed", Hint::NotAllowed).into());
         Failure::new(
             &code,
             format!(
@@ -106,7 +108,9 @@ fn check_parent(d: &Dialect, lb: &Resource, trigger: &str) -> Result<(), Failure
         .find(|s| s.name.eq_ignore_ascii_case(&lb.state));
     match st.and_then(|s| s.forbids.iter().find(|f| f.action == trigger)) {
         Some(f) => Err(Failure::new(
-            f.error.as_deref().unwrap_or("ActionNotAllowed"),
+            f.error
+                .as_deref()
+                .unwrap_or(documented(d, "ActionNotAllowed", Hint::NotAllowed)),
             format!("load balancer {} is {}", lb.id, lb.state),
         )),
         None => Ok(()),
@@ -128,12 +132,31 @@ fn lb_by_id<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Fai
 }
 
 /// The dialect's code for a load balancer that does not exist.
-fn not_found(d: &Dialect) -> &'static str {
-    if d.id() == "aliyun-ens" {
-        "InstanceNotFound"
-    } else {
-        "InvalidLoadBalancerId.NotFound"
+/// Which of the dialect's model hints stands in for an SLB code ENS does not document.
+enum Hint {
+    NotAllowed,
+    NotFound,
+    Exists,
+}
+
+/// `code` where the dialect documents it (SLB), else the dialect's own code for the same
+/// refusal (ENS documents no listener codes).
+fn documented<'d>(d: &'d Dialect, code: &'d str, hint: Hint) -> &'d str {
+    if d.all_errors().any(|e| e.code == code) {
+        return code;
     }
+    let h = &d.header.model;
+    let alt = match hint {
+        Hint::NotAllowed => h.not_allowed.as_deref(),
+        Hint::NotFound => h.not_found_code("ListenerPort"),
+        Hint::Exists => h.already_exists.as_deref(),
+    };
+    alt.unwrap_or(code)
+}
+
+fn not_found(d: &Dialect) -> &str {
+    let code = d.header.model.not_found_code("LoadBalancerId");
+    code.unwrap_or("InvalidLoadBalancerId.NotFound")
 }
 
 /// SLB's RegionId, ENS's EnsRegionId.
@@ -148,7 +171,7 @@ fn port(call: &Call) -> i64 {
         .unwrap_or(0)
 }
 
-fn listener_id(lb: &str, port: i64) -> String {
+pub(crate) fn listener_id(lb: &str, port: i64) -> String {
     format!("{lb}/listener/{port}")
 }
 
@@ -156,7 +179,7 @@ fn find_listener<'s>(s: &'s mut Store, call: &Call) -> Result<&'s mut Resource, 
     let id = listener_id(lb_id(call), port(call));
     s.get_mut(call.account, &id).ok_or_else(|| {
         Failure::new(
-            "ListenerNotFound",
+            documented(call.dialect, "ListenerNotFound", Hint::NotFound),
             format!("no listener on port {}", port(call)),
         )
     })
@@ -396,7 +419,8 @@ fn delete_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call, id: &str) -> Outc
     let id = lb_by_id(s, call, id)?.id.clone();
     let lb = s.get_mut(call.account, &id).expect("found above");
     if lb.attrs.get("DeleteProtection").and_then(Value::as_str) == Some("on") {
-        return Err(Failure::new("ActionNotAllowed", "delete protection is on"));
+        let code = documented(call.dialect, "ActionNotAllowed", Hint::NotAllowed);
+        return Err(Failure::new(code, "delete protection is on"));
     }
     transition(ctx, call.dialect, lb, &call.action.name, None)?;
     s.remove_tree(&id);
@@ -460,7 +484,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let id = listener_id(&lb_id, port(call));
     if s.resources.contains_key(&id) {
         return Err(Failure::new(
-            "ListenerAlreadyExists",
+            documented(call.dialect, "ListenerAlreadyExists", Hint::Exists),
             format!("port {} is taken", port(call)),
         ));
     }
@@ -509,7 +533,7 @@ fn set_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let l = find_listener(s, call)?;
     if l.attrs.get("ListenerProtocol").and_then(Value::as_str) != Some(protocol.as_str()) {
         return Err(Failure::new(
-            "ListenerNotFound",
+            documented(call.dialect, "ListenerNotFound", Hint::NotFound),
             format!("no {protocol} listener on port {}", port(call)),
         ));
     }
@@ -534,7 +558,7 @@ fn describe_listener(s: &mut Store, call: &Call) -> Outcome {
     let l = find_listener(s, call)?;
     if l.attrs.get("ListenerProtocol").and_then(Value::as_str) != Some(protocol.as_str()) {
         return Err(Failure::new(
-            "ListenerNotFound",
+            documented(call.dialect, "ListenerNotFound", Hint::NotFound),
             format!("no {protocol} listener on port {}", port(call)),
         ));
     }
@@ -577,10 +601,11 @@ fn backend_servers(s: &mut Store, call: &Call) -> Outcome {
                 current.remove(i);
             }
             ("SetBackendServers", None) => {
+                let code = call.dialect.header.model.not_found_code("ServerId");
                 return Err(Failure::new(
-                    "InvalidServerId.NotFound",
+                    code.unwrap_or("InvalidServerId.NotFound"),
                     format!("{server} is not a backend of {id}"),
-                ))
+                ));
             }
             _ => {}
         }
@@ -618,7 +643,10 @@ fn describe_health(s: &mut Store, call: &Call) -> Outcome {
         .filter(|(p, _, _)| want_port.is_none_or(|w| w == *p))
         .collect();
     if want_port.is_some() && listeners.is_empty() {
-        return Err(Failure::new("ListenerNotFound", "no listener on that port"));
+        return Err(Failure::new(
+            documented(call.dialect, "ListenerNotFound", Hint::NotFound),
+            "no listener on that port",
+        ));
     }
     let mut out = Vec::new();
     for (p, backend_port, checked) in listeners {

@@ -12,8 +12,9 @@ pub struct NotAllowed {
 }
 
 /// The transition `trigger` takes from `state`; `wanted` picks among several (SetLoadBalancerStatus
-/// goes to active or inactive by its parameter). `Ok(None)`: the machine says nothing about the
-/// trigger, which leaves the state as it is.
+/// goes to active or inactive by its parameter). `Ok(None)`: the state stays as it is, because
+/// the machine says nothing about the trigger or the state allows it without a transition.
+/// Refused: the state forbids it, lists what it allows without it, or has no transition for it.
 pub fn step<'m>(
     m: &'m StateMachine,
     state: &str,
@@ -27,9 +28,23 @@ pub fn step<'m>(
             error: f.error.clone(),
         });
     }
-    let mentions = m.transitions.iter().any(|t| t.trigger == trigger);
-    if !mentions {
+    let known = m.transitions.iter().any(|t| t.trigger == trigger)
+        || m.states
+            .iter()
+            .any(|s| s.allows.iter().any(|a| a == trigger));
+    if !known {
         return Ok(None);
+    }
+    let refused = NotAllowed {
+        state: state.to_string(),
+        error: None,
+    };
+    // A state that lists what it allows refuses the machine's other actions (a starting
+    // listener allows only reads).
+    let listed = st.is_some_and(|s| !s.allows.is_empty());
+    let allowed = st.is_some_and(|s| s.allows.iter().any(|a| a == trigger));
+    if listed && !allowed {
+        return Err(refused);
     }
     let candidates: Vec<&Transition> = m
         .transitions
@@ -37,16 +52,20 @@ pub fn step<'m>(
         .filter(|t| t.trigger == trigger && (t.from.eq_ignore_ascii_case(state) || t.from == "*"))
         .collect();
     let chosen = match wanted {
+        // Asking for the state it is in changes nothing (SetLoadBalancerStatus active -> active).
+        Some(w) if w.eq_ignore_ascii_case(state) => return Ok(None),
         Some(w) => candidates
             .iter()
             .find(|t| t.to.eq_ignore_ascii_case(w))
             .copied(),
         None => candidates.first().copied(),
     };
-    chosen.map(Some).ok_or(NotAllowed {
-        state: state.to_string(),
-        error: None,
-    })
+    match chosen {
+        Some(t) => Ok(Some(t)),
+        // Allowed without a transition: the state stays (modifying a stopped listener).
+        None if allowed => Ok(None),
+        None => Err(refused),
+    }
 }
 
 /// Where a transitional state goes when it completes (`starting` -> `running`).

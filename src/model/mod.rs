@@ -10,23 +10,29 @@
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
 //! - [`tencent_v2`]: the legacy v2 load balancers, listeners, backends and tasks, so far.
 //!
-//! Actions without a modelled meaning yet are reported as such by [`Model::execute`], never
-//! answered with an invented success.
+//! - [`binding`] and [`generic`]: every other action, its meaning read off the spec (verb,
+//!   resource, id parameters, documented lists) and executed;
+//! - [`project`]: answers filled from the documented response fields.
 
 pub mod alibaba_lb;
+pub mod binding;
 pub mod clock;
+pub mod generic;
 pub mod lifecycle;
+pub mod project;
 pub mod shape;
 pub mod store;
 pub mod tencent_clb;
 pub mod tencent_v2;
 pub mod validate;
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Map, Value};
 
 use crate::spec::{Action, Dialect, Spec};
+use binding::{Binding, Bindings, Kind};
 use clock::{Clock, ClockMode};
 use store::Store;
 
@@ -105,30 +111,40 @@ impl Failure {
 
 pub type Outcome = Result<Map<String, Value>, Failure>;
 
-/// Why the model could not answer at all.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unanswered {
-    /// The action is documented (and its request was valid) but has no modelled meaning yet.
-    NotModelled,
-}
-
 /// The model: the spec, the clock, and the store.
 pub struct Model {
     pub spec: Arc<Spec>,
     pub clock: Clock,
     /// How long transitional states take on the real clock (and per advance on the manual one).
     pub transition_delay_ms: u64,
+    /// Each dialect's action meanings, read off the spec once.
+    bindings: BTreeMap<String, Bindings>,
     store: Mutex<Store>,
 }
 
 impl Model {
     pub fn new(spec: Arc<Spec>, clock: ClockMode, transition_delay_ms: u64) -> Model {
         Model {
-            spec,
             clock: Clock::new(clock),
             transition_delay_ms,
+            bindings: spec
+                .dialects
+                .iter()
+                .map(|d| (d.id().to_string(), Bindings::of(d)))
+                .collect(),
+            spec,
             store: Mutex::new(Store::default()),
         }
+    }
+
+    /// What `action` of `dialect` means to the model.
+    pub fn binding(&self, dialect: &str, action: &str) -> Option<&Binding> {
+        self.bindings.get(dialect)?.actions.get(action)
+    }
+
+    /// The kind of resource id field `key` names in `dialect`.
+    pub fn kind(&self, dialect: &str, key: &str) -> Option<&Kind> {
+        self.bindings.get(dialect)?.kinds.get(key)
     }
 
     /// The store, with every due transition completed.
@@ -143,19 +159,19 @@ impl Model {
     }
 
     /// Runs one validated call.
-    pub fn execute(&self, call: &Call) -> Result<Outcome, Unanswered> {
+    pub fn execute(&self, call: &Call) -> Outcome {
         let mut store = self.store();
         let ctx = Ctx {
             model: self,
             now_ms: self.clock.now_ms(),
         };
-        let answered = match call.dialect.id() {
+        let out = match call.dialect.id() {
             "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(&ctx, &mut store, call),
             "tencent-clb" => tencent_clb::execute(&ctx, &mut store, call),
             "tencent-clb-v2" => tencent_v2::execute(&ctx, &mut store, call),
-            _ => None,
+            _ => generic::execute(&ctx, &mut store, call),
         };
-        answered.ok_or(Unanswered::NotModelled)
+        out.map(|body| generic::complete(call, body))
     }
 }
 

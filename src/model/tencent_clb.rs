@@ -13,7 +13,7 @@ const LB: &str = "load_balancer";
 const LISTENER: &str = "listener";
 const TASK: &str = "task";
 
-pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
+pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let out = match call.action.name.as_str() {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
         "DescribeLoadBalancers" => describe_load_balancers(s, call),
@@ -25,12 +25,12 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
         "DescribeTargets" => describe_targets(s, call),
         "DescribeTargetHealth" => describe_target_health(ctx, s, call),
         "DescribeTaskStatus" => describe_task(s, call),
-        _ => return None,
+        _ => super::generic::execute(ctx, s, call),
     };
     if out.is_ok() && call.action.is_async {
         start_task(ctx, s, call);
     }
-    Some(out)
+    out
 }
 
 /// A resource enters the state its creating action leads to; a transitional one completes

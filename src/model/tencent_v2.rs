@@ -13,7 +13,7 @@ const LB: &str = "load_balancer";
 const LISTENER: &str = "listener";
 const TASK: &str = "task";
 
-pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
+pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let out = match call.action.name.as_str() {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
         "DescribeLoadBalancers" => describe_load_balancers(s, call),
@@ -27,15 +27,15 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Option<Outcome> {
         "DescribeLoadBalancerBackends" => describe_backends(s, call),
         "DescribeLBHealthStatus" => describe_health(s, call),
         "DescribeLoadBalancersTaskResult" => describe_task(s, call),
-        _ => return None,
+        _ => super::generic::execute(ctx, s, call),
     };
-    Some(match out {
+    match out {
         Ok(mut body) if call.action.is_async => {
             body.insert("requestId".into(), json!(start_task(ctx, s, call)));
             Ok(body)
         }
         other => other,
-    })
+    }
 }
 
 /// The numeric requestId an asynchronous v2 action answers with.

@@ -5,6 +5,7 @@
 //! health-check ranges from it.
 
 pub mod check;
+pub mod examples;
 pub mod export;
 pub mod load;
 pub mod schema;

@@ -4,6 +4,8 @@
 //! error rather than a silently ignored key. The format is documented for reviewers in
 //! `spec/README.md`; keep the two in step.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
@@ -47,6 +49,36 @@ pub struct DialectFile {
     /// Named coded values used across actions (v2's numeric status codes, ...).
     #[serde(default)]
     pub code_tables: Vec<CodeTable>,
+    /// How the reference model answers what the documents leave implicit.
+    #[serde(default)]
+    pub model: ModelHints,
+}
+
+/// The codes the reference model answers with where an action's own table is silent: a
+/// resource named by a request that does not exist, an action its state forbids. Each code is
+/// one the dialect documents (tests/spec.rs checks it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelHints {
+    /// Per id parameter (`LoadBalancerId`), the not-found code; `default` for the rest.
+    #[serde(default)]
+    pub not_found: BTreeMap<String, String>,
+    /// The code for an action the resource's state does not allow.
+    #[serde(default)]
+    pub not_allowed: Option<String>,
+    /// The code for creating what already exists (a key pair name taken).
+    #[serde(default)]
+    pub already_exists: Option<String>,
+}
+
+impl ModelHints {
+    /// The not-found code for id parameter `param`.
+    pub fn not_found_code(&self, param: &str) -> Option<&str> {
+        self.not_found
+            .get(param)
+            .or_else(|| self.not_found.get("default"))
+            .map(String::as_str)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -110,6 +142,33 @@ pub struct Action {
     /// Free-form notes from the document worth keeping (limits, remarks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What the action means to the reference model, where its name and parameters do not
+    /// say it plainly (see `model::binding`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<ActionModel>,
+}
+
+/// An action's meaning to the reference model, overriding what its name implies.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionModel {
+    /// create, read, update, delete, attach, detach or run.
+    #[serde(default)]
+    pub verb: Option<String>,
+    /// The id parameter of the resource the action addresses or creates.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// The list the action attaches, detaches or updates items of, or (a read) lists the items
+    /// of. Where the request has no parameter of that name, its other parameters make one item
+    /// (AuthorizeSecurityGroup's rule goes into `Permissions`).
+    #[serde(default)]
+    pub members: Option<String>,
+    /// A create whose id the request gives (a key pair's name) rather than the model making one.
+    #[serde(default)]
+    pub given: bool,
+    /// The id prefix, where the documents' examples do not show one.
+    #[serde(default)]
+    pub id_prefix: Option<String>,
 }
 
 /// The value type of a parameter or field, in the spec's own vocabulary.
