@@ -1,23 +1,9 @@
 //! Scheduler semantics and the checks that must catch broken schedulers.
 
 use lbconform::sim::checks::{run_checks, Status};
-use lbconform::sim::scheduler::{self, wrr, PickCtx, Scheduler};
+use lbconform::sim::scheduler::{self, picks, wrr, PickCtx, Scheduler};
 use lbconform::sim::simulation::{run, RunOptions};
 use lbconform::sim::Scenario;
-
-fn picks(s: &mut dyn Scheduler, weights: &[u32], n: usize) -> Vec<usize> {
-    s.rebuild(weights, &vec![true; weights.len()]);
-    let conns = vec![0; weights.len()];
-    (0..n)
-        .map(|_| {
-            s.pick(&PickCtx {
-                conns: &conns,
-                key: 0,
-            })
-            .unwrap()
-        })
-        .collect()
-}
 
 #[test]
 fn smooth_wrr_5_1_1_is_the_nginx_sequence() {

@@ -247,7 +247,7 @@ pub fn run(s: &Scenario, seed: Option<u64>, mut opts: RunOptions) -> Result<Outc
 
     if let Some((t, c)) = arrivals.next(0, &mut rng_arr) {
         let client = c.unwrap_or_else(|| rng_cli.random_range(0..clients_n));
-        q.schedule(t, Ev::Arrival { client });
+        q.schedule_next(t, Ev::Arrival { client });
     }
 
     let windows = duration.div_ceil(window) as usize;
@@ -302,19 +302,29 @@ pub fn run(s: &Scenario, seed: Option<u64>, mut opts: RunOptions) -> Result<Outc
                 next_progress = now + progress_step;
             }
         }
-        let wi = ((now / window) as usize).min(windows - 1);
+        // The window of `now` (events at or after the end count in the last one). The loop
+        // above keeps `w_idx · window <= now < (w_idx + 1) · window` while `w_idx < windows`,
+        // so this is `now / window` without a division per event.
+        let wi = w_idx.min(windows - 1);
+        debug_assert_eq!(wi, ((now / window) as usize).min(windows - 1));
         match ev {
             Ev::Arrival { client } => {
                 out.arrivals += 1;
                 if let Some((t, c)) = arrivals.next(now, &mut rng_arr) {
                     let client = c.unwrap_or_else(|| rng_cli.random_range(0..clients_n));
-                    q.schedule(t, Ev::Arrival { client });
+                    q.schedule_next(t, Ev::Arrival { client });
                 }
-                let cl = clients[(client % clients_n) as usize];
+                // Generated clients are already in range; only a trace's may need wrapping.
+                let ci = if client < clients_n {
+                    client as usize
+                } else {
+                    (client % clients_n) as usize
+                };
+                let cl = clients[ci];
                 // Sticky sessions first.
                 let mut chosen = None;
                 if let Some(st) = &sticky {
-                    let (b, exp) = jar[(client % clients_n) as usize];
+                    let (b, exp) = jar[ci];
                     let valid = b != u32::MAX && (st.kind == StickyKind::Server || exp > now);
                     if valid {
                         out.sticky_eligible += 1;
@@ -341,7 +351,7 @@ pub fn run(s: &Scenario, seed: Option<u64>, mut opts: RunOptions) -> Result<Outc
                     continue;
                 };
                 if sticky.is_some() {
-                    jar[(client % clients_n) as usize] = (b as u32, now + sticky_timeout);
+                    jar[ci] = (b as u32, now + sticky_timeout);
                 }
                 let st = &mut out.backends[b];
                 st.picks += 1;

@@ -54,6 +54,25 @@ pub trait Scheduler: Send {
     }
 }
 
+/// Rebuilds `s` over `weights` with every backend eligible and none loaded, and returns its next
+/// `n` picks (key 0). The one helper the scheduler tests share, unit and integration alike.
+///
+/// # Panics
+/// When the scheduler finds no backend (all weights 0).
+pub fn picks(s: &mut dyn Scheduler, weights: &[u32], n: usize) -> Vec<usize> {
+    s.rebuild(weights, &vec![true; weights.len()]);
+    let conns = vec![0; weights.len()];
+    (0..n)
+        .map(|_| {
+            s.pick(&PickCtx {
+                conns: &conns,
+                key: 0,
+            })
+            .expect("a scheduler with an eligible backend picks one")
+        })
+        .collect()
+}
+
 /// The canonical algorithm a dialect's scheduler name stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algorithm {

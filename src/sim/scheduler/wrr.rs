@@ -184,27 +184,14 @@ pub fn smooth_run_bound(w: u64, total: u64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn seq(s: &mut dyn Scheduler, weights: &[u32], n: usize) -> Vec<usize> {
-        s.rebuild(weights, &vec![true; weights.len()]);
-        let conns = vec![0; weights.len()];
-        (0..n)
-            .map(|_| {
-                s.pick(&PickCtx {
-                    conns: &conns,
-                    key: 0,
-                })
-                .unwrap()
-            })
-            .collect()
-    }
+    use crate::sim::scheduler::picks;
 
     #[test]
     fn table_equals_linear() {
         for w in [vec![5, 1, 1], vec![3, 7, 2, 2], vec![10, 0, 4], vec![1; 9]] {
             assert_eq!(
-                seq(&mut TableWrr::new(), &w, 200),
-                seq(&mut LinearWrr::new(), &w, 200)
+                picks(&mut TableWrr::new(), &w, 200),
+                picks(&mut LinearWrr::new(), &w, 200)
             );
         }
     }
