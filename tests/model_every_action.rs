@@ -113,6 +113,16 @@ fn with_ids(
     if m.contains_key("ListenerPort") {
         m.insert("ListenerPort".into(), json!(port(&a.name)));
     }
+    if let Some(task) = world.get("TaskId").and_then(|t| t.last()) {
+        if a.params.iter().any(|p| p.name == "TaskId") {
+            m.insert("TaskId".into(), json!(task));
+        }
+    }
+    if let Some(task) = world.get("requestId").and_then(|t| t.last()) {
+        if a.params.iter().any(|p| p.name == "requestId") {
+            m.insert("requestId".into(), json!(task.parse::<i64>().unwrap_or(0)));
+        }
+    }
     for r in &b.refs {
         let id = match world.get(&r.key).and_then(|v| v.last()) {
             Some(id) => id.clone(),
@@ -208,7 +218,7 @@ fn call(
     let structs = |s: &str| d.structures.get(s).map(|s| s.fields.as_slice());
     let mut first_error = None;
     let valid = candidates.into_iter().find_map(|mut c| {
-        for _ in 0..6 {
+        for _ in 0..12 {
             match validate(a, &c, &structs) {
                 Ok(v) => return Some(v),
                 Err(v) => {
@@ -308,12 +318,17 @@ fn run(model: &Model, d: &Dialect) -> Vec<Answer> {
             )
         })
         .collect();
-    // Children before parents: listeners and rules are deleted before their load balancer.
-    let parent_last = |a: &Action, v: Verb| match v {
-        Verb::Delete => !(a.name.contains("Listener") || a.name.contains("Rule")) as u8,
+    // Children before parents: listeners, rules and groups are deleted before their load
+    // balancer, vswitches before their network.
+    let parent_last = |a: &Action, b: &Binding| match b.verb {
+        Verb::Delete => match b.target.as_ref().map(|t| t.kind.as_str()) {
+            Some("load_balancer") => 2,
+            Some("network" | "instance") => 1,
+            _ => 0,
+        },
         _ => a.name.contains("Listener") as u8,
     };
-    actions.sort_by_key(|(a, b)| (order(b.verb), parent_last(a, b.verb)));
+    actions.sort_by_key(|(a, b)| (order(b.verb), parent_last(a, b)));
     let mut done: BTreeMap<String, Answer> = BTreeMap::new();
     // Creates run first, twice: the second pass makes what needs a parent from the first.
     for pass in 0..3 {
@@ -331,12 +346,76 @@ fn run(model: &Model, d: &Dialect) -> Vec<Answer> {
             let ans = call(model, d, a, requests(d, b, a, &world), n + 1000 * pass);
             if let Ok(body) = &ans.result {
                 learn(&mut world, b, body);
+                // Tasks are polled by the RequestId (v2: the requestId) that started them.
+                if a.is_async {
+                    let task = body.get("requestId").map(|v| v.to_string());
+                    let rid = format!("req-{}", n + 1000 * pass);
+                    world.entry("TaskId".into()).or_default().push(rid);
+                    world.entry("requestId".into()).or_default().extend(task);
+                }
             }
             done.insert(a.name.clone(), ans);
         }
     }
     done.into_values().collect()
 }
+
+/// The refusals this run provokes on purpose or by its order, each the documented answer:
+/// what the world's state makes of the synthesized request.
+const EXPECTED_REFUSALS: &[(&str, &str, &str)] = &[
+    // CreateKeyPair already took the name ImportKeyPair asks for.
+    ("aliyun-ens", "ImportKeyPair", "InvalidParameter"),
+    // ReleaseInstance released the instance first.
+    ("aliyun-ens", "ReleasePostPaidInstance", "InstanceNotFound"),
+    // SetBackendServers changes weights of existing backends only.
+    ("aliyun-ens", "SetBackendServers", "InstanceNotFound"),
+    // The instance and the EPN instance are running already.
+    ("aliyun-ens", "StartEpnInstance", "IncorrectInstanceStatus"),
+    ("aliyun-ens", "StartInstance", "IncorrectInstanceStatus"),
+    // DeleteLoadBalancerListener removed the listener and its rules with it.
+    ("aliyun-slb", "DeleteRules", "InvalidParameter"),
+    // The synthesized request cannot satisfy the sticky-session rules of these two.
+    (
+        "aliyun-slb",
+        "SetLoadBalancerHTTPListenerAttribute",
+        "invalid",
+    ),
+    (
+        "aliyun-slb",
+        "SetLoadBalancerHTTPSListenerAttribute",
+        "invalid",
+    ),
+    // DeleteListener removed the listener first.
+    (
+        "tencent-clb",
+        "DeleteLoadBalancerListeners",
+        "InvalidParameter.ListenerIdNotFound",
+    ),
+    (
+        "tencent-clb",
+        "DeleteRule",
+        "InvalidParameter.ListenerIdNotFound",
+    ),
+    // The synthesized target was never registered on that listener.
+    ("tencent-clb", "DeregisterTargets", "InvalidParameter"),
+    // Migration is not allowed from the running state.
+    (
+        "tencent-clb",
+        "MigrateClassicalLoadBalancers",
+        "FailedOperation.ResourceInOperating",
+    ),
+    // DeleteForwardLBListener removed the listener first.
+    ("tencent-clb-v2", "DeleteForwardLBListenerRules", "5000"),
+    ("tencent-clb-v2", "DeleteLoadBalancerListeners", "5000"),
+    // The synthesized backend was never registered.
+    (
+        "tencent-clb-v2",
+        "DeregisterInstancesFromLoadBalancer",
+        "5000",
+    ),
+    // v2 rules are not answered with their ids, so the run has no locationId to give.
+    ("tencent-clb-v2", "ModifyLoadBalancerRulesProbe", "5000"),
+];
 
 fn unsupported(code: &str) -> bool {
     matches!(code, "UnsupportedOperation" | "6100" | "InvalidAction")
@@ -347,6 +426,7 @@ fn every_action_of_every_dialect_answers_with_its_documented_shape() {
     let model = model();
     let mut report = Vec::new();
     let mut problems = Vec::new();
+    let mut refused = Vec::new();
     for d in &model.spec.dialects {
         let answers = run(&model, d);
         assert_eq!(
@@ -387,11 +467,20 @@ fn every_action_of_every_dialect_answers_with_its_documented_shape() {
                         problems.push(format!("{} {}: {code} is not documented", d.id(), a.name));
                     }
                     report.push(format!("{} {}: {msg}", d.id(), a.name));
+                    if !EXPECTED_REFUSALS.contains(&(d.id(), a.name.as_str(), code.as_str())) {
+                        problems.push(format!("{} {}: unexpected refusal {msg}", d.id(), a.name));
+                    }
+                    refused.push((d.id().to_string(), a.name.clone()));
                 }
             }
         }
         println!("{}: {ok} of {} actions succeeded", d.id(), answers.len());
     }
     println!("{}", report.join("\n"));
+    for (d, a, _) in EXPECTED_REFUSALS {
+        if !refused.iter().any(|(rd, ra)| rd == d && ra == a) {
+            problems.push(format!("{d} {a}: expected a refusal, and it succeeded"));
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

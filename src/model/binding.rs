@@ -411,7 +411,7 @@ fn bind(d: &Dialect, kinds: &BTreeMap<String, Kind>, a: &Action) -> Binding {
     let refs = refs(d, kinds, a);
     let members = over.members.clone().or_else(|| members(a, &refs));
     let creates = (verb == Verb::Create)
-        .then(|| created(kinds, a, over.target.as_deref()))
+        .then(|| created(kinds, a, over.target.as_deref()).or_else(|| slb_listener(&refs)))
         .flatten();
     if verb == Verb::Create && creates.is_none() {
         // A "create" that answers no new id adds to an existing resource (SNAT IPs).
@@ -450,6 +450,17 @@ fn bind(d: &Dialect, kinds: &BTreeMap<String, Kind>, a: &Action) -> Binding {
         list,
         paging: paging(a),
     }
+}
+
+/// An Alibaba listener is created under the port the request gives.
+fn slb_listener(refs: &[IdRef]) -> Option<Created> {
+    refs.iter().find(|r| r.slb_listener).map(|r| Created {
+        field: r.param.clone(),
+        key: r.key.clone(),
+        kind: r.kind.clone(),
+        in_list: false,
+        given: true,
+    })
 }
 
 fn created(kinds: &BTreeMap<String, Kind>, a: &Action, target: Option<&str>) -> Option<Created> {

@@ -2,7 +2,7 @@
 //! intermediate states (a listener still `starting`) can be observed deterministically.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClockMode {
@@ -14,6 +14,8 @@ pub enum ClockMode {
 pub struct Clock {
     mode: ClockMode,
     start: Instant,
+    /// Wall-clock milliseconds when the model started, so model time can be shown as a date.
+    epoch_ms: u64,
     manual_ms: AtomicU64,
 }
 
@@ -22,6 +24,10 @@ impl Clock {
         Clock {
             mode,
             start: Instant::now(),
+            epoch_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0),
             manual_ms: AtomicU64::new(0),
         }
     }
@@ -36,6 +42,11 @@ impl Clock {
             ClockMode::Real => self.start.elapsed().as_millis() as u64,
             ClockMode::Manual => self.manual_ms.load(Ordering::SeqCst),
         }
+    }
+
+    /// Model time `ms` as Unix milliseconds: the wall clock at start plus model time.
+    pub fn unix_ms(&self, ms: u64) -> u64 {
+        self.epoch_ms + ms
     }
 
     /// Moves a manual clock forward; a real clock ignores it and says so.

@@ -14,7 +14,9 @@ use super::lifecycle::{birth, completion, step};
 use super::project::project;
 use super::store::{Pending, Resource, Store};
 use super::{Call, Ctx, Failure, Outcome};
-use crate::spec::{Dialect, ExampleFormat, ExampleKind, Protocol, StateMachine, Transition};
+use crate::spec::{
+    Dialect, ExampleFormat, ExampleKind, ParamType, Protocol, StateMachine, Transition,
+};
 use crate::wire::aliyun_v1::format_iso8601;
 
 /// The attribute holding a resource's creation time (milliseconds), shown under the documented
@@ -254,7 +256,10 @@ fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
         if !c.in_list {
             attrs.insert(c.field.clone(), Value::String(id.clone()));
         }
-        attrs.insert(CREATED.into(), Value::from(ctx.now_ms));
+        attrs.insert(
+            CREATED.into(),
+            Value::from(ctx.model.clock.unix_ms(ctx.now_ms)),
+        );
         let (state, pending) = match machine(call.dialect, &kind.resource) {
             Some(m) => {
                 let (state, next) = birth(m, &call.action.name);
@@ -285,11 +290,15 @@ fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
         .and_then(|id| s.get(call.account, id))
         .map(|r| view(call.dialect, r))
         .unwrap_or_default();
-    let listed_objects = call
-        .action
-        .response
-        .iter()
-        .any(|f| f.name == c.field && !f.fields.is_empty());
+    // Whether the documented list holds objects (SLB's Rules) or bare ids (ENS's InstanceIds,
+    // wrapped or not).
+    let listed_objects = call.action.response.iter().any(|f| {
+        f.name == c.field
+            && match f.fields.as_slice() {
+                [only] if only.ty == ParamType::Array => !only.fields.is_empty(),
+                fields => !fields.is_empty(),
+            }
+    });
     let v = match (c.in_list, listed_objects) {
         (true, true) => Value::Array(
             made.iter()
