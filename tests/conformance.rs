@@ -104,3 +104,89 @@ fn the_whole_suite_passes_but_for_the_expected_failures() {
     let junit = report::junit::render(&report);
     assert!(junit.starts_with("<?xml") && junit.matches("<testcase").count() == s.total);
 }
+
+#[test]
+fn mutating_cases_against_a_non_loopback_target_need_allow_billable() {
+    let spec = Arc::new(lbconform::spec::load_default().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let run = |allow: bool| {
+        rt.block_on(async {
+            let mut target = Target::embedded(spec.clone()).await.unwrap();
+            target.loopback = false;
+            let opts = RunOptions {
+                filter: Some(
+                    regex::Regex::new("^slb/(signature/bad-signature|lb/create-describe-delete)$")
+                        .unwrap(),
+                ),
+                allow_billable: allow,
+                ..RunOptions::default()
+            };
+            conformance::run(spec.clone(), &target, &opts)
+                .await
+                .unwrap()
+        })
+    };
+    let r = run(false);
+    let outcome = |r: &Report, id: &str| r.cases.iter().find(|c| c.id == id).unwrap().clone();
+    let create = outcome(&r, "slb/lb/create-describe-delete");
+    assert_eq!(create.outcome, Outcome::Skip);
+    assert!(create.reason.unwrap().contains("--allow-billable"));
+    assert_eq!(
+        outcome(&r, "slb/signature/bad-signature").outcome,
+        Outcome::Pass
+    );
+    let r = run(true);
+    assert_eq!(
+        outcome(&r, "slb/lb/create-describe-delete").outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
+fn cases_without_their_needs_are_skipped_with_a_reason() {
+    let spec = Arc::new(lbconform::spec::load_default().unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let r = rt.block_on(async {
+        // The emulator on the real clock with short transitions, as a target without admin
+        // endpoints or a second account would be seen.
+        let mut config = lbconform::conformance::target::embedded_config();
+        config.clock = lbconform::model::clock::ClockMode::Real;
+        config.transition_delay_ms = 100;
+        let em = Arc::new(lbconform::emulator::Emulator::new(spec.clone(), config));
+        let addr = lbconform::emulator::server::spawn(em.clone())
+            .await
+            .unwrap();
+        let target = Target {
+            name: "real clock, no admin".into(),
+            addr,
+            host: addr.to_string(),
+            primary: lbconform::conformance::target::Credentials::documented(),
+            second: None,
+            admin: false,
+            manual_clock: false,
+            loopback: true,
+            emulator: Some(em),
+        };
+        let opts = RunOptions {
+            filter: Some(regex::Regex::new("^(slb|clb|v2|ens)/").unwrap()),
+            expect: Some(expect_file()),
+            ..RunOptions::default()
+        };
+        conformance::run(spec.clone(), &target, &opts)
+            .await
+            .unwrap()
+    });
+    let skipped: Vec<_> = r
+        .cases
+        .iter()
+        .filter(|c| c.outcome == Outcome::Skip)
+        .collect();
+    assert!(skipped.len() >= 10, "{}", skipped.len());
+    assert!(skipped.iter().all(|c| c.reason.is_some()));
+    // Without admin endpoints the polling cases wait on the real clock.
+    assert!(
+        r.unexpected().next().is_none(),
+        "{}",
+        report::text::render(&r)
+    );
+}

@@ -627,3 +627,44 @@ pub async fn run_all(
 
 /// The dialect parameters map type cases use.
 pub type Params = Map<String, Value>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_are_dotted_or_pointers() {
+        let v = json!({"A": [{"B": 1}], "C": {"D": "x"}});
+        assert_eq!(lookup(&v, "A.0.B"), Some(&json!(1)));
+        assert_eq!(lookup(&v, "/C/D"), Some(&json!("x")));
+        assert_eq!(lookup(&v, "A.1.B"), None);
+        assert_eq!(lookup(&v, "C.D.E"), None);
+    }
+
+    #[test]
+    fn values_compare_as_json_or_text() {
+        assert!(loosely_equal(&json!("80"), &json!(80)));
+        assert!(loosely_equal(&json!("Running"), &json!("running")));
+        assert!(loosely_equal(&json!(true), &json!("true")));
+        assert!(!loosely_equal(&json!(null), &json!("")));
+        assert!(!loosely_equal(&json!([1]), &json!("[1]")));
+    }
+
+    #[test]
+    fn variables_keep_their_type_when_alone_and_become_text_inside() {
+        let mut vars = BTreeMap::new();
+        vars.insert("n".to_string(), json!(42));
+        vars.insert("lb".to_string(), json!("lb-1"));
+        assert_eq!(subst(&json!("${n}"), &vars).unwrap(), json!(42));
+        assert_eq!(
+            subst(&json!("id-${n}-${lb}"), &vars).unwrap(),
+            json!("id-42-lb-1")
+        );
+        assert_eq!(
+            subst(&json!({"a": ["${lb}"]}), &vars).unwrap(),
+            json!({"a": ["lb-1"]})
+        );
+        assert!(subst(&json!("${nope}"), &vars).is_err());
+    }
+}
