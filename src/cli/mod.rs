@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod run;
 pub mod serve;
 pub mod sim;
 pub mod spec;
@@ -25,6 +26,12 @@ pub enum Command {
     Spec(spec::SpecArgs),
     /// Serve the four dialects on one port (the reference emulator).
     Serve(serve::ServeArgs),
+    /// Run the conformance suite against the embedded emulator or a URL.
+    Run(run::RunArgs),
+    /// Compare two JSON reports; exits 1 on a regression.
+    Gate(run::GateArgs),
+    /// Delete the load balancers whose name starts with a prefix (what an interrupted run left).
+    Cleanup(run::CleanupArgs),
     /// Run a traffic simulation scenario (suites/sim/*.toml); exits 1 when a check fails.
     Sim(sim::SimArgs),
 }
@@ -36,6 +43,9 @@ pub fn main() -> ExitCode {
         Command::Spec(args) => spec::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Gate(args) => run::gate(args),
+        Command::Cleanup(args) => run::cleanup(args),
     };
     match result {
         Ok(code) => code,

@@ -36,6 +36,16 @@ pub enum SpecCommand {
         #[arg(long)]
         seeds_dir: Option<PathBuf>,
     },
+    /// What the conformance suite never exercises: actions, transitions, parameter edges and
+    /// errors (counted as `lbconform run` counts them).
+    Coverage {
+        /// The suite directory (default: the crate's suites/).
+        #[arg(long)]
+        suite: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the whole spec in the export format of ARCHITECTURE.md.
     Export {
         /// JSON output (the only format).
@@ -64,6 +74,9 @@ pub fn run(args: SpecArgs) -> Result<ExitCode> {
             };
             print!("{}", spec::show::show(d, a));
             Ok(ExitCode::SUCCESS)
+        }
+        SpecCommand::Coverage { suite, json } => {
+            crate::cli::run::spec_coverage(&loaded, suite, json)
         }
         SpecCommand::Check { seeds_dir } => {
             let seeds = Seeds::read(&seeds_dir.unwrap_or_else(spec::default_seeds_dir));

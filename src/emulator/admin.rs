@@ -101,7 +101,8 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
     }
 }
 
-/// Whether `r` has `server` as a backend: an Alibaba BackendServers entry or a Tencent target.
+/// Whether `r` has `server` as a backend: an Alibaba BackendServers entry, a Tencent target or
+/// a v2 backend.
 fn has_backend(r: &crate::model::store::Resource, server: &str) -> bool {
     let list = |k: &str, id: &str| {
         r.attrs
@@ -109,5 +110,7 @@ fn has_backend(r: &crate::model::store::Resource, server: &str) -> bool {
             .and_then(Value::as_array)
             .is_some_and(|b| b.iter().any(|x| x[id] == server))
     };
-    list("BackendServers", "ServerId") || list("Targets", "InstanceId")
+    list("BackendServers", "ServerId")
+        || list("Targets", "InstanceId")
+        || list("backends", "instanceId")
 }

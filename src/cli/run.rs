@@ -1,0 +1,271 @@
+//! `lbconform run`, `lbconform gate`, `lbconform cleanup` and `lbconform spec coverage`.
+//!
+//! Exit codes (ARCHITECTURE.md): 0 when everything passed or failed only as `--expect` allows;
+//! 1 on unexpected failures (gate: on a regression); 2 on bad usage or an unreachable target.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::conformance::client::Client;
+use crate::conformance::report::{self, Report};
+use crate::conformance::target::Target;
+use crate::conformance::{self, case, cleanup, gate as gating, RunOptions};
+use crate::spec::{self, Spec};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// `embedded` (the emulator, in-process on a loopback port) or a URL (`http://host:port`).
+    #[arg(long, default_value = "embedded", env = "LBCONFORM_TARGET")]
+    pub target: String,
+    /// `all` or a dialect id (aliyun-slb, aliyun-ens, tencent-clb, tencent-clb-v2); repeatable.
+    #[arg(long, default_value = "all")]
+    pub dialect: Vec<String>,
+    /// The suite directory or one suite file (default: the crate's suites/).
+    #[arg(long)]
+    pub suite: Option<PathBuf>,
+    /// Only cases whose id matches this regex.
+    #[arg(long)]
+    pub filter: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub report: ReportFormat,
+    /// Write the report here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Known failures (TOML `[[failure]] id, reason`): only other failures fail the run.
+    #[arg(long)]
+    pub expect: Option<PathBuf>,
+    /// Seeds the run's name prefix.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Allow mutating cases against a non-loopback target (they cost money there).
+    #[arg(long)]
+    pub allow_billable: bool,
+    /// Leave out the cases generated from the spec.
+    #[arg(long)]
+    pub no_generated: bool,
+    /// Write an expect file listing this run's failures.
+    #[arg(long)]
+    pub write_expect: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    #[arg(long)]
+    pub baseline: PathBuf,
+    #[arg(long)]
+    pub current: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Delete the load balancers whose name starts with this.
+    #[arg(long)]
+    pub prefix: String,
+    #[arg(long, default_value = "embedded", env = "LBCONFORM_TARGET")]
+    pub target: String,
+    #[arg(long, default_value = "all")]
+    pub dialect: Vec<String>,
+    /// Alibaba's region to list.
+    #[arg(long, default_value = "cn-hangzhou")]
+    pub region: String,
+    /// Only list, delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn usage(e: anyhow::Error) -> Result<ExitCode> {
+    eprintln!("error: {e:#}");
+    Ok(ExitCode::from(2))
+}
+
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    let spec = Arc::new(spec::load_default()?);
+    let filter = match args.filter.as_deref().map(regex::Regex::new).transpose() {
+        Ok(f) => f,
+        Err(e) => return usage(e.into()),
+    };
+    let seed = args.seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(1)
+    });
+    let opts = RunOptions {
+        dialects: args.dialect.clone(),
+        suite: args.suite.clone().unwrap_or_else(case::default_suite_dir),
+        filter,
+        expect: args.expect.clone(),
+        seed,
+        allow_billable: args.allow_billable,
+        generated: !args.no_generated,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let report = rt.block_on(async {
+        let target = Target::open(spec.clone(), &args.target).await?;
+        conformance::run(spec.clone(), &target, &opts).await
+    });
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    let text = match args.report {
+        ReportFormat::Text => report::text::render(&report),
+        ReportFormat::Json => report.to_json(),
+        ReportFormat::Junit => report::junit::render(&report),
+    };
+    match &args.out {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!(
+                "{} cases: {} passed, {} failed ({} unexpected), {} skipped; report in {}",
+                report.summary.total,
+                report.summary.passed,
+                report.summary.failed,
+                report.summary.unexpected_failures,
+                report.summary.skipped,
+                p.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    if let Some(p) = &args.write_expect {
+        std::fs::write(p, conformance::expect::Expected::render(&report.cases))?;
+    }
+    Ok(if report.summary.unexpected_failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn read_report(p: &PathBuf) -> Result<Report> {
+    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+    Report::from_json(&text).with_context(|| format!("parsing {}", p.display()))
+}
+
+pub fn gate(args: GateArgs) -> Result<ExitCode> {
+    let (a, b) = match (read_report(&args.baseline), read_report(&args.current)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return usage(e),
+    };
+    let regs = gating::regressions(&a, &b);
+    for r in &regs {
+        println!("REGRESSION {r}");
+    }
+    println!(
+        "{} regression(s); baseline {} passed, current {} passed",
+        regs.len(),
+        a.summary.passed,
+        b.summary.passed
+    );
+    Ok(if regs.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn cleanup(args: CleanupArgs) -> Result<ExitCode> {
+    let spec = Arc::new(spec::load_default()?);
+    let dialects = match conformance::selected_dialects(&spec, &args.dialect) {
+        Ok(d) => d,
+        Err(e) => return usage(e),
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    rt.block_on(async {
+        let target = match Target::open(spec.clone(), &args.target).await {
+            Ok(t) => t,
+            Err(e) => return usage(e),
+        };
+        let client = Client::new(&target);
+        let mut failed = 0;
+        for id in &dialects {
+            let Some(d) = spec.dialect(id) else { continue };
+            let found = match cleanup::list_prefixed(&client, d, &args.prefix, &args.region).await {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("{id}: {e:#}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            for c in &found {
+                println!("{id} {}", c.id);
+            }
+            if !args.dry_run {
+                let s2 = spec.clone();
+                let find = move |x: &str| s2.dialect(x).cloned();
+                for (c, why) in
+                    cleanup::delete_all(&client, &find, found, target.admin, target.manual_clock)
+                        .await
+                {
+                    eprintln!("{id}: could not delete {}: {why}", c.id);
+                    failed += 1;
+                }
+            }
+        }
+        Ok(if failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
+}
+
+pub fn spec_coverage(spec: &Spec, suite: Option<PathBuf>, json: bool) -> Result<ExitCode> {
+    let opts = RunOptions {
+        dialects: spec.dialects.iter().map(|d| d.id().to_string()).collect(),
+        suite: suite.unwrap_or_else(case::default_suite_dir),
+        ..RunOptions::default()
+    };
+    let (cov, not_generated) = conformance::static_coverage(spec, &opts)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"coverage": cov, "not_generated": not_generated})
+            )?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in &cov.dialects {
+        println!("{}:", d.id);
+        for (name, c) in [
+            ("actions", &d.actions),
+            ("transitions", &d.transitions),
+            ("param edges", &d.param_edges),
+            ("errors", &d.errors),
+        ] {
+            println!(
+                "  {name}: {}/{} exercised ({:.0}%)",
+                c.exercised,
+                c.total,
+                c.percent()
+            );
+            if name != "param edges" {
+                for m in &c.missing {
+                    println!("    never: {m}");
+                }
+            } else if !c.missing.is_empty() {
+                println!("    never: {} edges (--json lists them)", c.missing.len());
+            }
+        }
+        for n in not_generated.iter().filter(|n| n.dialect == d.id) {
+            println!("  no generated cases for {}: {}", n.action, n.why);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,287 @@
+//! The case format: `suites/<dialect>/*.toml`, each file a list of `[[case]]` tables
+//! (documented for authors in `suites/README.md`; keep the two in step).
+//!
+//! ```toml
+//! [[case]]
+//! id = "slb/listener/start-running-refused"
+//! features = ["listener-lifecycle"]
+//! covers = ["transition:listener:stopped->starting", "error:ActionNotAllowed"]
+//! needs = ["admin"]
+//!
+//! [[case.steps]]
+//! call = "CreateLoadBalancer"
+//! params = { RegionId = "cn-hangzhou", LoadBalancerName = "${prefix}" }
+//! capture = { lb = "LoadBalancerId" }
+//!
+//! [[case.steps]]
+//! call = "StartLoadBalancerListener"
+//! params = { RegionId = "cn-hangzhou", LoadBalancerId = "${lb}", ListenerPort = 80 }
+//! expect = { code = "ActionNotAllowed" }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::client::Signing;
+
+/// One file of cases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteFile {
+    /// The dialect of every case in the file that does not name its own (default: the
+    /// directory name).
+    #[serde(default)]
+    pub dialect: Option<String>,
+    #[serde(default, rename = "case")]
+    pub cases: Vec<Case>,
+    /// Base requests for generated cases, per action, where the documents give none that is
+    /// valid (`[fixtures.CreateListener] LoadBalancerId = "lb-1", ...`).
+    #[serde(default)]
+    pub fixtures: BTreeMap<String, Map<String, Value>>,
+}
+
+/// What a case needs from the target; a case whose needs are not met is skipped with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    /// The `/_lbconform/` endpoints.
+    Admin,
+    /// A clock the suite can advance (`/_lbconform/clock/advance`).
+    ManualClock,
+    /// A second account's keys.
+    SecondAccount,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub id: String,
+    #[serde(default)]
+    pub dialect: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Named features (tags) the report groups by.
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Spec items the case exercises beyond the actions it calls and the codes it expects:
+    /// `action:Name`, `transition:resource:from->to`, `param:Action.Param[:edge]`, `error:Code`.
+    #[serde(default)]
+    pub covers: Vec<String>,
+    #[serde(default)]
+    pub needs: Vec<Need>,
+    pub steps: Vec<Step>,
+    /// Generated from the spec rather than written by hand.
+    #[serde(default, skip)]
+    pub generated: bool,
+}
+
+/// Admin operations a step can perform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdminOp {
+    /// `lock` the load balancer `args.id`.
+    Lock,
+    Unlock,
+    /// Set backend `args.server` to `args.status`.
+    Health,
+    /// Advance the manual clock by `args.ms`.
+    Advance,
+    /// Fail the next `args.count` calls (`args.kind` = unavailable | throttle).
+    Fail,
+}
+
+impl AdminOp {
+    pub fn path(self) -> &'static str {
+        match self {
+            AdminOp::Lock => "lock",
+            AdminOp::Unlock => "unlock",
+            AdminOp::Health => "health",
+            AdminOp::Advance => "clock/advance",
+            AdminOp::Fail => "fail",
+        }
+    }
+}
+
+/// One step: a call of an action, or an admin operation.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The action to call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+    /// Or an admin operation, with `args`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<AdminOp>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub args: Map<String, Value>,
+    /// The action's own parameters; strings may hold `${var}`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
+    /// What the answer must be; `{ ok = true }` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+    /// Path (JSON pointer `/A/0/B` or dotted `A.0.B`) -> value, or "exists" / "absent".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, Value>,
+    /// Variable -> path: values learnt from the answer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub capture: BTreeMap<String, String>,
+    /// Poll until `path` equals `equals`, with a bounded backoff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eventually: Option<Eventually>,
+    #[serde(default)]
+    pub signing: Signing,
+    /// `second`: sign with the second account's keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Alibaba `Format`: `xml` or `json` (default json).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Send the previous call's request again, byte for byte (same nonce and signature).
+    #[serde(default)]
+    pub replay: bool,
+}
+
+/// The expected outcome of a call.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    /// The error code, exactly (v2's numeric codes as strings: "4000").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Any of these codes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub code_in: Vec<String>,
+    /// An error whose code matches this regex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_matches: Option<String>,
+    /// Success, or an error whose code does not match this regex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_not_matches: Option<String>,
+    /// The HTTP status; when left out with a `code`, one of the statuses the spec documents
+    /// for that code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eventually {
+    pub path: String,
+    pub equals: Value,
+    #[serde(default = "default_timeout")]
+    pub timeout_ms: u64,
+}
+
+fn default_timeout() -> u64 {
+    30_000
+}
+
+/// Every case and fixture found under a suite directory.
+#[derive(Debug, Clone, Default)]
+pub struct Suite {
+    pub cases: Vec<Case>,
+    /// dialect -> action -> base parameters.
+    pub fixtures: BTreeMap<String, BTreeMap<String, Map<String, Value>>>,
+}
+
+/// The suite directory: `suites/` of this crate.
+pub fn default_suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("suites")
+}
+
+/// Loads `dir/<dialect>/*.toml` (and a single file when `dir` is a file).
+pub fn load(dir: &Path) -> Result<Suite> {
+    let mut suite = Suite::default();
+    let mut files = Vec::new();
+    if dir.is_file() {
+        files.push(dir.to_path_buf());
+    } else {
+        for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let p = e?.path();
+            if p.is_dir() && p.file_name().is_some_and(|n| n != "sim") {
+                for f in std::fs::read_dir(&p)? {
+                    let f = f?.path();
+                    if f.extension().is_some_and(|x| x == "toml") {
+                        files.push(f);
+                    }
+                }
+            }
+        }
+    }
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f)?;
+        let file: SuiteFile =
+            toml::from_str(&text).with_context(|| format!("parsing {}", f.display()))?;
+        let dir_name = f
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dialect = file.dialect.clone().unwrap_or(dir_name);
+        for mut c in file.cases {
+            if c.dialect.is_empty() {
+                c.dialect = dialect.clone();
+            }
+            if c.steps.is_empty() {
+                bail!("{}: case {} has no steps", f.display(), c.id);
+            }
+            for s in &c.steps {
+                if s.call.is_some() == s.admin.is_some() {
+                    bail!(
+                        "{}: case {}: each step is either `call` or `admin`",
+                        f.display(),
+                        c.id
+                    );
+                }
+            }
+            suite.cases.push(c);
+        }
+        suite
+            .fixtures
+            .entry(dialect)
+            .or_default()
+            .extend(file.fixtures);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &suite.cases {
+        if !seen.insert(c.id.clone()) {
+            bail!("case id {} is used twice", c.id);
+        }
+    }
+    Ok(suite)
+}
+
+impl Case {
+    /// The spec items this case exercises: its `covers`, each action it calls, each error code
+    /// it expects. The report and `spec coverage` both count with this.
+    pub fn coverage_items(&self) -> Vec<String> {
+        let mut out = self.covers.clone();
+        for s in &self.steps {
+            if let Some(a) = &s.call {
+                out.push(format!("action:{a}"));
+            }
+            if let Some(e) = &s.expect {
+                if let Some(c) = &e.code {
+                    out.push(format!("error:{c}"));
+                }
+                out.extend(e.code_in.iter().map(|c| format!("error:{c}")));
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The actions this case calls.
+    pub fn actions(&self) -> impl Iterator<Item = &str> {
+        self.steps.iter().filter_map(|s| s.call.as_deref())
+    }
+}

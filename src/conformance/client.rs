@@ -1,0 +1,375 @@
+//! Signed HTTP requests in each dialect, and their answers parsed into one uniform [`Answer`].
+//!
+//! Signing reuses [`crate::wire`]: Alibaba RPC signature v1 (GET, query string, `Format=JSON`
+//! unless a case asks for XML), Tencent 3.0 TC3-HMAC-SHA256 (POST JSON), Tencent v2 HmacSHA256
+//! (GET `/v2/index.php`). Requests go over plain HTTP/1.1 with hyper, one connection each.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tokio::net::TcpStream;
+
+use super::target::{Credentials, Key, Target};
+use crate::spec::{Dialect, Protocol};
+use crate::wire::response::{aliyun, tencent, v2};
+use crate::wire::{aliyun_v1, encode, flatten, tc3, tencent_hmac, HttpRequest};
+
+static NONCE: AtomicU64 = AtomicU64::new(1);
+
+/// How a request is signed: properly, or broken on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signing {
+    #[default]
+    Good,
+    /// Signed with a wrong secret.
+    BadSignature,
+    /// Signed properly two hours in the past.
+    Expired,
+    /// An access key the target does not know.
+    UnknownKey,
+}
+
+/// Options of one call.
+#[derive(Debug, Clone, Default)]
+pub struct CallOpts {
+    pub signing: Signing,
+    /// Use the second account's keys.
+    pub second_account: bool,
+    /// Alibaba's `Format`: `xml` or `json` (default `json`).
+    pub format: Option<String>,
+}
+
+/// The request as it was sent, for reports.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct Sent {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Sent {
+    fn of(r: &HttpRequest) -> Sent {
+        Sent {
+            method: r.method.clone(),
+            path: r.path.clone(),
+            query: r.query.clone(),
+            headers: r.headers.clone(),
+            body: String::from_utf8_lossy(&r.body).into_owned(),
+        }
+    }
+
+    /// One line: `GET /?Action=...`.
+    pub fn line(&self) -> String {
+        let mut s = format!("{} {}", self.method, self.path);
+        if !self.query.is_empty() {
+            s.push('?');
+            s.push_str(&self.query);
+        }
+        if !self.body.is_empty() {
+            s.push(' ');
+            s.push_str(&self.body);
+        }
+        s
+    }
+}
+
+/// One answer, the same shape for every dialect.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub http_status: u16,
+    /// The error code; `None` on success.
+    pub code: Option<String>,
+    pub message: String,
+    /// The payload without its envelope (Tencent's `Response`, Alibaba's XML root).
+    pub body: Value,
+    pub raw: String,
+    pub content_type: String,
+    /// `xml` or `json`: what the answer was written in.
+    pub format: &'static str,
+    /// Why the answer could not be read in the dialect's format, if it could not.
+    pub parse_error: Option<String>,
+    pub request: Sent,
+    #[serde(skip)]
+    pub sent: HttpRequest,
+    pub elapsed_ms: u64,
+}
+
+/// Sends requests to one target.
+#[derive(Debug, Clone)]
+pub struct Client {
+    addr: std::net::SocketAddr,
+    host: String,
+    primary: Credentials,
+    second: Option<Credentials>,
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A parameter value as a flat string: strings as they are, JSON for lists and structures.
+pub fn flat_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Array(_) | Value::Object(_) => v.to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl Client {
+    pub fn new(t: &Target) -> Client {
+        Client {
+            addr: t.addr,
+            host: t.host.clone(),
+            primary: t.primary.clone(),
+            second: t.second.clone(),
+        }
+    }
+
+    /// A client for raw exchanges with `addr` (sending `host` as Host), with the documents' keys.
+    pub fn raw(addr: std::net::SocketAddr, host: &str) -> Client {
+        Client {
+            addr,
+            host: host.into(),
+            primary: Credentials::documented(),
+            second: None,
+        }
+    }
+
+    /// The Host header sent.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    fn key(&self, d: &Dialect, opts: &CallOpts) -> Key {
+        let creds = if opts.second_account {
+            self.second.as_ref().unwrap_or(&self.primary)
+        } else {
+            &self.primary
+        };
+        let mut k = match d.header.protocol {
+            Protocol::Rpc => creds.alibaba.clone(),
+            _ => creds.tencent.clone(),
+        };
+        match opts.signing {
+            Signing::BadSignature => k.secret.push_str("-wrong"),
+            Signing::UnknownKey => k.id = "lbconform-unknown-key".into(),
+            _ => {}
+        }
+        k
+    }
+
+    /// The signed request for `action` with `params` (the action's own parameters).
+    pub fn build(
+        &self,
+        d: &Dialect,
+        action: &str,
+        params: &Map<String, Value>,
+        opts: &CallOpts,
+    ) -> HttpRequest {
+        let key = self.key(d, opts);
+        let now = if opts.signing == Signing::Expired {
+            unix_now() - 7200
+        } else {
+            unix_now()
+        };
+        let nonce = format!(
+            "{}{}",
+            std::process::id(),
+            NONCE.fetch_add(1, Ordering::Relaxed)
+        );
+        match d.header.protocol {
+            Protocol::Rpc => {
+                let format = opts
+                    .format
+                    .as_deref()
+                    .unwrap_or("json")
+                    .to_ascii_uppercase();
+                let ts = aliyun_v1::format_iso8601(now);
+                let mut p: Vec<(String, String)> = vec![
+                    ("Format".into(), format),
+                    ("Version".into(), d.header.version.clone()),
+                    ("AccessKeyId".into(), key.id.clone()),
+                    ("SignatureMethod".into(), "HMAC-SHA1".into()),
+                    ("SignatureVersion".into(), "1.0".into()),
+                    ("SignatureNonce".into(), nonce),
+                    ("Timestamp".into(), ts),
+                    ("Action".into(), action.into()),
+                ];
+                p.extend(params.iter().map(|(k, v)| (k.clone(), flat_value(v))));
+                p.push(("Signature".into(), aliyun_v1::sign("GET", &p, &key.secret)));
+                HttpRequest {
+                    method: "GET".into(),
+                    host: self.host.clone(),
+                    path: "/".into(),
+                    query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+                    ..Default::default()
+                }
+            }
+            Protocol::Tc3 => {
+                let mut body = params.clone();
+                let region = match body.remove("Region") {
+                    Some(Value::String(r)) => r,
+                    _ => "ap-guangzhou".into(),
+                };
+                let mut req = HttpRequest {
+                    method: "POST".into(),
+                    host: self.host.clone(),
+                    path: "/".into(),
+                    body: serde_json::to_vec(&body).unwrap_or_default(),
+                    ..Default::default()
+                };
+                req.set_header("Content-Type", "application/json");
+                req.set_header("Host", self.host.clone());
+                req.set_header("X-TC-Action", action);
+                req.set_header("X-TC-Version", d.header.version.clone());
+                req.set_header("X-TC-Region", region);
+                tc3::sign(&mut req, &key.id, &key.secret, "clb", now);
+                req
+            }
+            Protocol::V2 => {
+                let mut own = params.clone();
+                let region = match own.remove("Region") {
+                    Some(Value::String(r)) => r,
+                    _ => "gz".into(),
+                };
+                let mut p: Vec<(String, String)> = vec![
+                    ("Action".into(), action.into()),
+                    ("Region".into(), region),
+                    ("SecretId".into(), key.id.clone()),
+                    ("Timestamp".into(), now.to_string()),
+                    ("Nonce".into(), nonce),
+                    ("SignatureMethod".into(), "HmacSHA256".into()),
+                ];
+                p.extend(flatten::flatten(&own, 0));
+                let sig = tencent_hmac::sign("GET", &self.host, "/v2/index.php", &p, &key.secret);
+                p.push(("Signature".into(), sig));
+                HttpRequest {
+                    method: "GET".into(),
+                    host: self.host.clone(),
+                    path: "/v2/index.php".into(),
+                    query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+                    ..Default::default()
+                }
+            }
+        }
+    }
+
+    /// Signs and sends one call.
+    pub async fn call(
+        &self,
+        d: &Dialect,
+        action: &str,
+        params: &Map<String, Value>,
+        opts: &CallOpts,
+    ) -> Result<Answer> {
+        let req = self.build(d, action, params, opts);
+        self.send_call(d, req).await
+    }
+
+    /// Sends a prepared (signed) request and parses the answer in `d`'s format.
+    pub async fn send_call(&self, d: &Dialect, req: HttpRequest) -> Result<Answer> {
+        let start = Instant::now();
+        let (status, content_type, body) = self.send(&req).await?;
+        let raw = String::from_utf8_lossy(&body).into_owned();
+        let mut a = Answer {
+            http_status: status,
+            code: None,
+            message: String::new(),
+            body: Value::Null,
+            raw,
+            content_type,
+            format: "json",
+            parse_error: None,
+            request: Sent::of(&req),
+            sent: req,
+            elapsed_ms: start.elapsed().as_millis() as u64,
+        };
+        let parsed = match d.header.protocol {
+            Protocol::Rpc => aliyun::parse(status, &body, &|_| false).map(|(f, p)| {
+                if f == aliyun::Format::Xml {
+                    a.format = "xml";
+                }
+                p
+            }),
+            Protocol::Tc3 => tencent::parse(status, &body),
+            Protocol::V2 => v2::parse(status, &body),
+        };
+        match parsed {
+            Ok(p) => {
+                if let Some(e) = p.error {
+                    a.code = Some(e.code);
+                    a.message = e.message;
+                }
+                a.body = p.body;
+            }
+            Err(e) => a.parse_error = Some(e.to_string()),
+        }
+        Ok(a)
+    }
+
+    /// One raw HTTP exchange: status, content type, body.
+    pub async fn send(&self, req: &HttpRequest) -> Result<(u16, String, Vec<u8>)> {
+        let stream = TcpStream::connect(self.addr)
+            .await
+            .with_context(|| format!("connecting to {}", self.addr))?;
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .context("HTTP handshake")?;
+        tokio::spawn(conn);
+        let uri = if req.query.is_empty() {
+            req.path.clone()
+        } else {
+            format!("{}?{}", req.path, req.query)
+        };
+        let mut b = hyper::Request::builder()
+            .method(req.method.as_str())
+            .uri(uri)
+            .header("host", self.host.as_str());
+        for (k, v) in &req.headers {
+            if !k.eq_ignore_ascii_case("host") {
+                b = b.header(k.as_str(), v.as_str());
+            }
+        }
+        let r = b.body(Full::new(Bytes::from(req.body.clone())))?;
+        let resp = tokio::time::timeout(Duration::from_secs(30), sender.send_request(r))
+            .await
+            .context("the target did not answer within 30 s")??;
+        let status = resp.status().as_u16();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = resp.into_body().collect().await?.to_bytes().to_vec();
+        Ok((status, ct, body))
+    }
+
+    /// An admin call under `/_lbconform/`: status and JSON answer.
+    pub async fn admin(&self, method: &str, path: &str, query: &str) -> Result<(u16, Value)> {
+        let req = HttpRequest {
+            method: method.into(),
+            host: self.host.clone(),
+            path: format!("/_lbconform/{path}"),
+            query: query.into(),
+            ..Default::default()
+        };
+        let (s, _, body) = self.send(&req).await?;
+        let v = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        Ok((s, v))
+    }
+}
