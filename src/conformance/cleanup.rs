@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::client::{CallOpts, Client};
 use super::runner::lookup;
+use crate::model::binding::{Bindings, Verb};
 use crate::spec::Dialect;
 
 /// How one dialect creates, names, finds and deletes load balancers.
@@ -44,40 +45,98 @@ pub fn lb_kind(dialect: &str) -> Option<LbKind> {
 pub struct Created {
     pub dialect: String,
     pub id: String,
+    /// The id field it is known by (`LoadBalancerId`, `VServerGroupId`), which names the
+    /// action that deletes it.
+    pub key: String,
     pub second_account: bool,
     /// Alibaba's region of the create call, for the delete call.
     pub region: Option<String>,
+    /// The create call's parameters: the delete call takes the parents it names from them
+    /// (a Tencent listener is deleted with its LoadBalancerId).
+    pub from: Map<String, Value>,
 }
 
-/// The ids of the load balancers a successful create answer names.
-pub fn created_ids(dialect: &str, body: &Value) -> Vec<String> {
-    let strings = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+/// The resources a successful answer to `action` created, as (id field, id): what the spec's
+/// binding of the action says it creates, found in the answer wherever the documents put it.
+pub fn created_ids(d: &Dialect, action: &str, body: &Value) -> Vec<(String, String)> {
+    let bindings = Bindings::of_action(d, action);
+    let Some(c) = bindings.and_then(|b| b.creates) else {
+        return Vec::new();
     };
-    match dialect {
-        "aliyun-slb" | "aliyun-ens" => body
-            .get("LoadBalancerId")
-            .and_then(Value::as_str)
-            .map(|s| vec![s.to_string()])
-            .unwrap_or_default(),
-        "tencent-clb" => strings(body.get("LoadBalancerIds")),
-        "tencent-clb-v2" => body
-            .get("unLoadBalancerIds")
-            .and_then(Value::as_object)
-            .map(|m| m.values().flat_map(|v| strings(Some(v))).collect())
-            .unwrap_or_default(),
-        _ => Vec::new(),
+    let mut ids = Vec::new();
+    collect(body, &c.field, &c.key, &mut ids, false);
+    ids.into_iter().map(|id| (c.key.clone(), id)).collect()
+}
+
+/// The ids under `field` (or `key`) in an answer: a string, a list of them, a list of objects
+/// carrying `key`, or v2's `{dealId: [ids]}`.
+fn collect(v: &Value, field: &str, key: &str, out: &mut Vec<String>, inside: bool) {
+    let Value::Object(m) = v else {
+        if let Value::Array(a) = v {
+            a.iter().for_each(|i| collect(i, field, key, out, false));
+        }
+        return;
+    };
+    for (k, x) in m {
+        let hit = k == field || k == key;
+        match x {
+            Value::String(s) if hit && !s.is_empty() => out.push(s.clone()),
+            Value::Array(a) if hit || inside => a.iter().for_each(|i| match i {
+                Value::String(s) => out.push(s.clone()),
+                other => collect(other, field, key, out, false),
+            }),
+            Value::Object(_) if hit => collect(x, field, key, out, true),
+            other => collect(other, field, key, out, false),
+        }
     }
 }
 
-/// The delete call for one load balancer.
-pub fn delete_call(c: &Created) -> (&'static str, Map<String, Value>) {
+/// The delete call for a resource other than a load balancer: the dialect's delete action
+/// whose target is the resource's id field.
+fn generic_delete(d: &Dialect, c: &Created) -> Option<(String, Map<String, Value>)> {
+    let all = Bindings::of(d);
+    // The delete its state machine names (ENS releases an EIP with ReleaseInstance), else the
+    // delete whose target is the id field.
+    let resource = all.kinds.get(&c.key).map(|k| k.resource.as_str());
+    let machine = resource.and_then(|r| d.state_machines.get(r));
+    let named = |n: &str| {
+        machine.is_some_and(|m| {
+            m.transitions
+                .iter()
+                .any(|t| t.trigger == n && t.to.eq_ignore_ascii_case("absent"))
+        })
+    };
+    let deletes = || all.actions.iter().filter(|(_, b)| b.verb == Verb::Delete);
+    let (name, b) = deletes()
+        .find(|(_, b)| b.target.as_ref().is_some_and(|t| t.key == c.key))
+        .or_else(|| deletes().find(|(n, b)| named(n) && b.target.is_some()))?;
+    let t = b.target.as_ref()?;
+    let mut m = Map::new();
+    let id = Value::String(c.id.clone());
+    m.insert(t.param.clone(), if t.many { json!([id]) } else { id });
+    let takes_region = d.actions[name].params.iter().any(|p| p.name == "RegionId");
+    if let (true, Some(r)) = (takes_region, &c.region) {
+        m.insert("RegionId".into(), json!(r));
+    }
+    for p in d.actions[name].params.iter().filter(|p| p.required) {
+        if let (false, Some(v)) = (m.contains_key(&p.name), c.from.get(&p.name)) {
+            m.insert(p.name.clone(), v.clone());
+        }
+    }
+    Some((name.clone(), m))
+}
+
+/// Whether the dialect can delete what `c` is at all (Tencent's log sets cannot be).
+pub fn deletable(d: &Dialect, c: &Created) -> bool {
+    delete_call(d, c).is_some()
+}
+
+/// The delete call for one resource: load balancers by each dialect's own action, the rest by
+/// the spec's delete action for their id field.
+pub fn delete_call(d: &Dialect, c: &Created) -> Option<(String, Map<String, Value>)> {
+    if !c.key.eq_ignore_ascii_case("LoadBalancerId") {
+        return generic_delete(d, c);
+    }
     let (action, v) = match c.dialect.as_str() {
         "aliyun-slb" => (
             "DeleteLoadBalancer",
@@ -87,7 +146,10 @@ pub fn delete_call(c: &Created) -> (&'static str, Map<String, Value>) {
         "tencent-clb" => ("DeleteLoadBalancer", json!({"LoadBalancerIds": [c.id]})),
         _ => ("DeleteLoadBalancers", json!({"loadBalancerIds": [c.id]})),
     };
-    (action, v.as_object().cloned().unwrap_or_default())
+    Some((
+        action.to_string(),
+        v.as_object().cloned().unwrap_or_default(),
+    ))
 }
 
 /// The registry of what is still to delete, shared with the Ctrl-C handler.
@@ -99,8 +161,11 @@ impl Registry {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).push(c);
     }
 
+    /// Everything still to delete, newest first, so children go before their parents.
     pub fn take(&self) -> Vec<Created> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+        let mut v = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        v.reverse();
+        v
     }
 
     pub fn len(&self) -> usize {
@@ -138,12 +203,15 @@ pub async fn delete_all(
                 .admin("POST", "unlock", &format!("id={}", c.id))
                 .await;
         }
-        let (action, params) = delete_call(&c);
+        let Some((action, params)) = delete_call(&d, &c) else {
+            left.push((c, "the spec names no action that deletes it".into()));
+            continue;
+        };
         let opts = CallOpts {
             second_account: c.second_account,
             ..Default::default()
         };
-        match client.call(&d, action, &params, &opts).await {
+        match client.call(&d, &action, &params, &opts).await {
             Ok(a) if a.code.is_none() || is_gone(a.code.as_deref()) => {}
             Ok(a) => left.push((c, format!("{}: {}", a.code.unwrap_or_default(), a.message))),
             Err(e) => left.push((c, e.to_string())),
@@ -206,8 +274,10 @@ pub async fn list_prefixed(
                 .map(|id| Created {
                     dialect: d.id().to_string(),
                     id: id.to_string(),
+                    key: "LoadBalancerId".into(),
                     second_account: false,
                     region: Some(region.to_string()),
+                    from: Map::new(),
                 })
         })
         .collect())

@@ -416,15 +416,20 @@ impl Runner {
             ctx.last = Some(answer.sent.clone());
         }
         if answer.code.is_none() {
-            if let Some(k) = kind.as_ref().filter(|k| k.create == action) {
-                let _ = k;
-                for id in created_ids(ctx.d.id(), &answer.body) {
+            {
+                for (key, id) in created_ids(ctx.d, &action, &answer.body) {
                     let c = Created {
                         dialect: ctx.d.id().to_string(),
                         id,
+                        key,
                         second_account: opts.second_account,
                         region: params.get("RegionId").map(flat_value),
+                        from: params.clone(),
                     };
+                    // What no action can delete is not the run's to clean up.
+                    if !cleanup::deletable(ctx.d, &c) {
+                        continue;
+                    }
                     self.registry.add(c.clone());
                     ctx.created.push(c);
                 }

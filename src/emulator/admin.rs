@@ -60,11 +60,20 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
             let Some(r) = store.resources.get_mut(&id) else {
                 return answer(404, json!({"error": "no such resource"}));
             };
-            r.state = if action == "lock" {
-                "locked".into()
-            } else {
-                "active".into()
-            };
+            // Unlocking restores the state the lock interrupted, and leaves an unlocked
+            // resource as it is.
+            const BEFORE: &str = "_state_before_lock";
+            if action == "lock" && r.state != "locked" {
+                r.attrs.insert(BEFORE.into(), json!(r.state));
+                r.state = "locked".into();
+            } else if action == "unlock" && r.state == "locked" {
+                let before = r.attrs.remove(BEFORE);
+                r.state = before
+                    .as_ref()
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("active")
+                    .to_string();
+            }
             answer(200, json!({"id": id, "state": r.state}))
         }
         "health" => {

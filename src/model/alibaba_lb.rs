@@ -581,9 +581,11 @@ fn backend_servers(s: &mut Store, call: &Call) -> Outcome {
         .unwrap_or_default();
     let lb = s.get_mut(call.account, &id).expect("found above");
     let mut current = backends(lb);
+    // RemoveBackendServers documents a plain list of ids (["i-..."]) besides objects.
     let sid = |v: &Value| {
         v.get("ServerId")
             .and_then(Value::as_str)
+            .or(v.as_str())
             .map(str::to_string)
     };
     for b in &given {

@@ -197,6 +197,14 @@ impl Bindings {
     }
 }
 
+impl Bindings {
+    /// One action's binding (the kinds it needs are the whole dialect's).
+    pub fn of_action(d: &Dialect, action: &str) -> Option<Binding> {
+        let a = d.actions.get(action)?;
+        Some(bind(d, &kinds(d), a))
+    }
+}
+
 /// `LoadBalancerIds` -> `LoadBalancerId`, `UconfigIdList` -> `UconfigId`.
 pub fn singular(name: &str) -> &str {
     if let Some(s) = name.strip_suffix("IdList") {

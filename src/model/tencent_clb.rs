@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::lifecycle::birth;
+use super::lifecycle::{birth, step};
 use super::store::{Pending, Resource, Store};
 use super::{object, Call, Ctx, Failure, Outcome};
 use crate::spec::Dialect;
@@ -25,6 +25,7 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         "DescribeTargets" => describe_targets(s, call),
         "DescribeTargetHealth" => describe_target_health(ctx, s, call),
         "DescribeTaskStatus" => describe_task(s, call),
+        "SetLoadBalancerStartStatus" => set_start_status(ctx, s, call),
         _ => super::generic::execute(ctx, s, call),
     };
     if out.is_ok() && call.action.is_async {
@@ -243,6 +244,63 @@ fn is_udp(p: &str) -> bool {
     p == "UDP"
 }
 
+/// Stops or starts the listeners named by ListenerIds, or the whole instance when none are
+/// named; an instance without listeners cannot be stopped (FailedOperation.NoListenerInLB).
+fn set_start_status(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let lb_id = call.str("LoadBalancerId").unwrap_or_default();
+    lb(s, call, lb_id)?;
+    let stop = call
+        .str("OperationType")
+        .is_some_and(|o| o.eq_ignore_ascii_case("stop"));
+    let wanted = if stop { "stopped" } else { "running" };
+    let mut ids = call.strings("ListenerIds");
+    if ids.is_empty() {
+        if stop && listeners_of(s, call, lb_id).next().is_none() {
+            return Err(Failure::new(
+                "FailedOperation.NoListenerInLB",
+                format!("{lb_id} has no listener"),
+            ));
+        }
+        ids.push(lb_id.to_string());
+    }
+    let mut moves = Vec::new();
+    for id in &ids {
+        let r = s
+            .get(call.account, id)
+            .filter(|r| r.id == lb_id || r.parent.as_deref() == Some(lb_id))
+            .ok_or_else(|| {
+                Failure::new(
+                    "InvalidParameter.ListenerIdNotFound",
+                    format!("{id} does not exist"),
+                )
+            })?;
+        let Some(m) = call.dialect.state_machines.get(&r.kind) else {
+            continue;
+        };
+        let t = step(m, &r.state, &call.action.name, Some(wanted)).map_err(|n| {
+            Failure::new(
+                n.error
+                    .as_deref()
+                    .unwrap_or("FailedOperation.InvalidLBStatus"),
+                format!("{} {id} is {}", r.kind, n.state),
+            )
+        })?;
+        if let Some(t) = t {
+            moves.push((id.clone(), t.to.clone()));
+        }
+    }
+    for (id, to) in moves {
+        if let Some(r) = s.get_mut(call.account, &id) {
+            // Health checks start over on a restarted listener: Unknown until they have run.
+            if to == "running" {
+                r.attrs.insert("StartedMs".into(), json!(ctx.now_ms));
+            }
+            r.state = to;
+        }
+    }
+    Ok(Map::new())
+}
+
 fn listeners_of<'s>(
     s: &'s Store,
     call: &'s Call,
@@ -392,10 +450,17 @@ fn health_of(ctx: &Ctx, s: &Store, account: &str, l: &Resource, t: &Value) -> &'
         .and_then(|h| h.get("HealthSwitch"))
         .and_then(Value::as_i64)
         == Some(0);
-    if off {
+    // A stopped listener's targets are Close (监听器状态停止), as is a switched-off check.
+    if off || l.state == "stopped" {
         return "Close";
     }
-    let since = t.get("RegisteredMs").and_then(Value::as_u64).unwrap_or(0);
+    let registered = t.get("RegisteredMs").and_then(Value::as_u64).unwrap_or(0);
+    let started = l
+        .attrs
+        .get("StartedMs")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let since = registered.max(started);
     if ctx.now_ms < since + ctx.model.transition_delay_ms {
         return "Unknown";
     }
