@@ -250,7 +250,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         region,
         parent: None,
         state: initial,
-        attrs,
+        attrs: attrs.into(),
         pending: None,
         seq,
     });
@@ -475,7 +475,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         region,
         parent: Some(lb_id),
         state: "absent".into(),
-        attrs,
+        attrs: attrs.into(),
         pending: None,
         seq,
     };
@@ -538,7 +538,7 @@ fn describe_listener(s: &mut Store, call: &Call) -> Outcome {
             format!("no {protocol} listener on port {}", port(call)),
         ));
     }
-    let mut m = l.attrs.clone();
+    let mut m = l.attrs.to_map();
     m.remove("LoadBalancerId");
     m.remove("ListenerProtocol");
     m.insert("Status".into(), json!(l.state));

@@ -7,6 +7,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::attrs::Attrs;
+
 /// One resource of one account: its kind (`load_balancer`, `listener`), its state in its state
 /// machine, its documented attributes, and a pending completion of a transitional state.
 #[derive(Debug, Clone, Serialize)]
@@ -17,7 +19,7 @@ pub struct Resource {
     pub region: String,
     pub parent: Option<String>,
     pub state: String,
-    pub attrs: Map<String, Value>,
+    pub attrs: Attrs,
     pub pending: Option<Pending>,
     /// Creation order, for the documented "newest first" and stable pagination.
     pub seq: u64,
