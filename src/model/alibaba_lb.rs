@@ -364,8 +364,15 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
         .skip((number - 1) * size)
         .take(size)
         .collect();
-    let body = json!({"LoadBalancers": {"LoadBalancer": page}, "TotalCount": total, "PageNumber": number, "PageSize": size});
-    Ok(object(body))
+    // Built by hand: json! would serialize a deep copy of the page.
+    let mut list = Map::new();
+    list.insert("LoadBalancer".into(), Value::Array(page));
+    let mut body = Map::new();
+    body.insert("LoadBalancers".into(), Value::Object(list));
+    body.insert("TotalCount".into(), json!(total));
+    body.insert("PageNumber".into(), json!(number));
+    body.insert("PageSize".into(), json!(size));
+    Ok(body)
 }
 
 fn backends(r: &Resource) -> Vec<Value> {
