@@ -332,7 +332,7 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
             filters.iter().all(|f| {
                 call.params
                     .get(*f)
-                    .is_none_or(|want| r.attrs.get(*f) == Some(want))
+                    .is_none_or(|want| r.attrs.get(f) == Some(want))
             })
         })
         .filter(|r| {
