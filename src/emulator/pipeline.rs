@@ -28,14 +28,14 @@ fn unix_now() -> i64 {
 /// Answers one request.
 pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
     let pairs = req.rpc_params();
-    let flat = pairs.clone().unwrap_or_default();
-    let Some(d) = dialect_of(req, &flat).and_then(|id| em.spec.dialect(id)) else {
+    let flat: &[(String, String)] = pairs.as_deref().unwrap_or_default();
+    let Some(d) = dialect_of(req, flat).and_then(|id| em.spec.dialect(id)) else {
         return unclaimed(em, req);
     };
-    let format = response_format(req, &flat);
+    let format = response_format(req, flat);
     let rid = em.request_id();
     match run(em, d, req, &rid, pairs.map_err(|e| decode_error(d, &e))) {
-        Ok((action, body)) => success(d, &action, &rid, &body, format),
+        Ok((action, body)) => success(d, &action, &rid, body, format),
         Err(e) => error(d, &e, &rid, format),
     }
 }
@@ -48,7 +48,9 @@ fn run(
     pairs: Result<Vec<(String, String)>, ApiError>,
 ) -> Result<(String, Map<String, Value>), ApiError> {
     let pairs = pairs?;
-    let verified = em.verifier.verify(d, req, &em.accounts, unix_now())?;
+    let verified = em
+        .verifier
+        .verify_params(d, req, &pairs, &em.accounts, unix_now())?;
     let account = em
         .accounts
         .account(&verified.access_key_id)
@@ -245,13 +247,13 @@ fn success(
     d: &Dialect,
     action: &str,
     rid: &str,
-    body: &Map<String, Value>,
+    body: Map<String, Value>,
     format: Format,
 ) -> Rendered {
     match d.header.protocol {
-        Protocol::Rpc => aliyun::success(action, rid, body, format),
-        Protocol::Tc3 => tencent::success(rid, body),
-        Protocol::V2 => v2::success(body),
+        Protocol::Rpc => aliyun::success_owned(action, rid, body, format),
+        Protocol::Tc3 => tencent::success(rid, &body),
+        Protocol::V2 => v2::success(&body),
     }
 }
 

@@ -273,7 +273,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         region,
         parent: None,
         state: initial,
-        attrs,
+        attrs: attrs.into(),
         pending: None,
         seq,
     });
@@ -355,7 +355,7 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
             filters.iter().all(|f| {
                 call.params
                     .get(*f)
-                    .is_none_or(|want| r.attrs.get(*f) == Some(want))
+                    .is_none_or(|want| r.attrs.get(f) == Some(want))
             })
         })
         .filter(|r| {
@@ -387,8 +387,15 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
         .skip((number - 1) * size)
         .take(size)
         .collect();
-    let body = json!({"LoadBalancers": {"LoadBalancer": page}, "TotalCount": total, "PageNumber": number, "PageSize": size});
-    Ok(object(body))
+    // Built by hand: json! would serialize a deep copy of the page.
+    let mut list = Map::new();
+    list.insert("LoadBalancer".into(), Value::Array(page));
+    let mut body = Map::new();
+    body.insert("LoadBalancers".into(), Value::Object(list));
+    body.insert("TotalCount".into(), json!(total));
+    body.insert("PageNumber".into(), json!(number));
+    body.insert("PageSize".into(), json!(size));
+    Ok(body)
 }
 
 fn backends(r: &Resource) -> Vec<Value> {
@@ -499,7 +506,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         region,
         parent: Some(lb_id),
         state: "absent".into(),
-        attrs,
+        attrs: attrs.into(),
         pending: None,
         seq,
     };
@@ -562,7 +569,7 @@ fn describe_listener(s: &mut Store, call: &Call) -> Outcome {
             format!("no {protocol} listener on port {}", port(call)),
         ));
     }
-    let mut m = l.attrs.clone();
+    let mut m = l.attrs.to_map();
     m.remove("LoadBalancerId");
     m.remove("ListenerProtocol");
     m.insert("Status".into(), json!(l.state));

@@ -229,7 +229,7 @@ fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
         .find(|r| r.key == c.key && !c.given)
         .and_then(|r| ids(call, r).into_iter().next())
         .and_then(|id| s.get(call.account, &id))
-        .map(|r| r.attrs.clone())
+        .map(|r| r.attrs.to_map())
         .unwrap_or_default();
     let (n, items) = count(call, b);
     let mut made = Vec::with_capacity(n);
@@ -279,7 +279,7 @@ fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
             region: region(call),
             parent: parent.clone(),
             state,
-            attrs,
+            attrs: attrs.into(),
             pending,
             seq,
         });
@@ -324,7 +324,7 @@ fn region(call: &Call) -> String {
 /// A resource as reads see it: its attributes, its state under the machine's state field,
 /// and its creation time under the documented time field names.
 pub fn view(d: &Dialect, r: &Resource) -> Map<String, Value> {
-    let mut m = r.attrs.clone();
+    let mut m = r.attrs.to_map();
     if let Some(f) = machine(d, &r.kind).and_then(|m| m.state_field.clone()) {
         m.insert(f, Value::String(r.state.clone()));
     }

@@ -5,6 +5,7 @@
 //! - [`lifecycle`]: the spec's state machines, executed;
 //! - [`shape`]: answers conformed to the documented response shape;
 //! - [`store`]: resources per account, ids;
+//! - [`attrs`]: a resource's attributes, a compact `Map`;
 //! - [`clock`]: real or manual model time;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
@@ -15,6 +16,7 @@
 //! - [`project`]: answers filled from the documented response fields.
 
 pub mod alibaba_lb;
+pub mod attrs;
 pub mod binding;
 pub mod clock;
 pub mod generic;

@@ -36,13 +36,15 @@ fn conform_object<'a>(
     m: Map<String, Value>,
     structs: Structures<'a>,
 ) -> Map<String, Value> {
-    let mut out = Map::new();
-    for (k, v) in m {
-        if let Some(f) = fields.iter().find(|f| f.name == k) {
-            out.insert(k, conform_value(f, v, structs));
+    // In place: the kept entries keep their order and their allocations.
+    let mut m = m;
+    m.retain(|k, _| fields.iter().any(|f| f.name == *k));
+    for (k, v) in m.iter_mut() {
+        if let Some(f) = fields.iter().find(|f| f.name == *k) {
+            *v = conform_value(f, std::mem::take(v), structs);
         }
     }
-    out
+    m
 }
 
 /// The shape of a field's value (or of each item of a list field), borrowed from the spec.
@@ -75,7 +77,10 @@ fn conform_shape<'a>(sh: Shape<'a>, v: Value, structs: Structures<'a>) -> Value 
                 Value::Object(m) if m.len() == 1 && m.values().all(Value::is_array) => m
                     .into_iter()
                     .next()
-                    .and_then(|(_, v)| v.as_array().cloned())
+                    .and_then(|(_, v)| match v {
+                        Value::Array(a) => Some(a),
+                        _ => None,
+                    })
                     .unwrap_or_default(),
                 Value::Null => Vec::new(),
                 other => vec![other],

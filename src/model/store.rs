@@ -1,11 +1,13 @@
 //! The resources of every account, and the ids they get.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+use super::attrs::Attrs;
 
 /// One resource of one account: its kind (`load_balancer`, `listener`), its state in its state
 /// machine, its documented attributes, and a pending completion of a transitional state.
@@ -17,7 +19,7 @@ pub struct Resource {
     pub region: String,
     pub parent: Option<String>,
     pub state: String,
-    pub attrs: Map<String, Value>,
+    pub attrs: Attrs,
     pub pending: Option<Pending>,
     /// Creation order, for the documented "newest first" and stable pagination.
     pub seq: u64,
@@ -37,7 +39,11 @@ pub struct Pending {
 /// every action atomic, so concurrent clients cannot corrupt state or lose a resource.
 #[derive(Debug)]
 pub struct Store {
-    pub resources: BTreeMap<String, Resource>,
+    pub resources: Resources,
+    /// (account, kind) -> creation seq -> id: what `of_kind` lists, without a scan and a sort.
+    by_kind: HashMap<(String, String), BTreeSet<(u64, String)>>,
+    /// parent id -> child ids, so removing a tree does not scan every resource.
+    children: HashMap<String, BTreeSet<String>>,
     /// ClientToken idempotence: (account, action, token) -> the first call and its answer.
     pub idempotency: BTreeMap<(String, String, String), Remembered>,
     /// Backend health set through the admin endpoint: (account, server id) -> status.
@@ -57,7 +63,9 @@ impl Default for Store {
 impl Store {
     pub fn new(seed: u64) -> Store {
         Store {
-            resources: BTreeMap::new(),
+            resources: Resources::default(),
+            by_kind: HashMap::new(),
+            children: HashMap::new(),
             due: BTreeSet::new(),
             idempotency: BTreeMap::new(),
             health: BTreeMap::new(),
@@ -105,20 +113,53 @@ impl Store {
         account: &'s str,
         kind: &'s str,
     ) -> impl Iterator<Item = &'s Resource> + 's {
-        let mut v: Vec<&Resource> = self
-            .resources
-            .values()
+        self.by_kind
+            .get(&(account.to_string(), kind.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, id)| self.resources.0.get(id))
+            // A handler may have changed a resource's account or kind since it was indexed.
             .filter(move |r| r.account == account && r.kind == kind)
-            .collect();
-        v.sort_by_key(|r| r.seq);
-        v.into_iter()
     }
 
     /// Adds a resource, tracking its pending completion if it has one.
     pub fn insert(&mut self, r: Resource) {
         let id = r.id.clone();
-        self.resources.insert(id.clone(), r);
+        self.unindex(&id);
+        self.by_kind
+            .entry((r.account.clone(), r.kind.clone()))
+            .or_default()
+            .insert((r.seq, id.clone()));
+        if let Some(p) = &r.parent {
+            self.children
+                .entry(p.clone())
+                .or_default()
+                .insert(id.clone());
+        }
+        self.resources.0.insert(id.clone(), r);
         self.track(&id);
+    }
+
+    /// Forgets the index entries of resource `id` (being replaced or removed).
+    fn unindex(&mut self, id: &str) {
+        let Some(old) = self.resources.0.get(id) else {
+            return;
+        };
+        let key = (old.account.clone(), old.kind.clone());
+        if let Some(ids) = self.by_kind.get_mut(&key) {
+            ids.remove(&(old.seq, id.to_string()));
+            if ids.is_empty() {
+                self.by_kind.remove(&key);
+            }
+        }
+        if let Some(p) = old.parent.clone() {
+            if let Some(c) = self.children.get_mut(&p) {
+                c.remove(id);
+                if c.is_empty() {
+                    self.children.remove(&p);
+                }
+            }
+        }
     }
 
     /// Indexes the pending completion a handler just gave resource `id`.
@@ -148,15 +189,76 @@ impl Store {
 
     /// Removes a resource and everything under it.
     pub fn remove_tree(&mut self, id: &str) {
+        // The index, checked against each child's parent in case a handler re-parented it.
         let children: Vec<String> = self
-            .resources
-            .values()
-            .filter(|r| r.parent.as_deref() == Some(id))
-            .map(|r| r.id.clone())
+            .children
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|c| self.resources.0.get(*c).and_then(|r| r.parent.as_deref()) == Some(id))
+            .cloned()
             .collect();
         for c in children {
             self.remove_tree(&c);
         }
-        self.resources.remove(id);
+        self.unindex(id);
+        self.children.remove(id);
+        self.resources.0.remove(id);
+    }
+}
+
+/// Every resource by id. Read and changed in place freely; added and removed only through
+/// [`Store::insert`] and [`Store::remove_tree`], which keep the indexes.
+#[derive(Debug, Default)]
+pub struct Resources(BTreeMap<String, Resource>);
+
+impl Resources {
+    pub fn get(&self, id: &str) -> Option<&Resource> {
+        self.0.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Resource> {
+        self.0.get_mut(id)
+    }
+
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// By id.
+    pub fn values(&self) -> impl Iterator<Item = &Resource> {
+        self.0.values()
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Resource> {
+        self.0.values_mut()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Resource)> {
+        self.0.iter()
+    }
+}
+
+impl std::ops::Index<&String> for Resources {
+    type Output = Resource;
+
+    fn index(&self, id: &String) -> &Resource {
+        &self.0[id]
+    }
+}
+
+impl std::ops::Index<&str> for Resources {
+    type Output = Resource;
+
+    fn index(&self, id: &str) -> &Resource {
+        &self.0[id]
     }
 }

@@ -62,7 +62,7 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) {
         region: String::new(),
         parent: None,
         state,
-        attrs: Map::new(),
+        attrs: Default::default(),
         pending,
         seq,
     });
@@ -110,7 +110,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             region: String::new(),
             parent: None,
             state,
-            attrs,
+            attrs: attrs.into(),
             pending,
             seq,
         });
@@ -230,7 +230,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             region: String::new(),
             parent: Some(lb_id.clone()),
             state,
-            attrs,
+            attrs: attrs.into(),
             pending,
             seq,
         });

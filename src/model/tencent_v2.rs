@@ -50,7 +50,7 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) -> u64 {
         region: String::new(),
         parent: None,
         state,
-        attrs: Map::new(),
+        attrs: Default::default(),
         pending,
         seq: n,
     });
@@ -102,7 +102,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             region: String::new(),
             parent: None,
             state,
-            attrs,
+            attrs: attrs.into(),
             pending,
             seq,
         });
@@ -196,7 +196,7 @@ fn create_listeners(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             region: String::new(),
             parent: Some(parent.clone()),
             state,
-            attrs,
+            attrs: attrs.into(),
             pending,
             seq,
         });
@@ -213,7 +213,7 @@ fn describe_listeners(s: &Store, call: &Call) -> Outcome {
         .filter(|l| l.parent.as_deref() == Some(parent.as_str()))
         .filter(|l| ids.is_empty() || ids.contains(&l.id))
         .map(|l| {
-            let mut m = l.attrs.clone();
+            let mut m = l.attrs.to_map();
             m.insert(
                 "status".into(),
                 json!(if l.state == "creating" { 0 } else { 1 }),

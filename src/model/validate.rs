@@ -105,10 +105,10 @@ impl std::fmt::Display for Violation {
 pub type Structures<'a> = &'a dyn Fn(&str) -> Option<&'a [Param]>;
 
 /// Validates `values` for `action`; on success returns them with the rewriting rules applied.
-pub fn validate(
-    action: &Action,
+pub fn validate<'a>(
+    action: &'a Action,
     values: &Map<String, Value>,
-    structs: Structures,
+    structs: Structures<'a>,
 ) -> Result<Map<String, Value>, Vec<Violation>> {
     let mut out = Vec::new();
     check_params(&action.params, values, "", structs, &mut out);
@@ -123,18 +123,20 @@ pub fn validate(
     }
 }
 
-fn check_params(
-    params: &[Param],
+fn check_params<'a>(
+    params: &'a [Param],
     values: &Map<String, Value>,
     prefix: &str,
-    structs: Structures,
+    structs: Structures<'a>,
     out: &mut Vec<Violation>,
 ) {
     for p in params {
-        let name = format!("{prefix}{}", p.name);
+        let name = || format!("{prefix}{}", p.name);
         match values.get(&p.name) {
-            None | Some(Value::Null) => missing(p, values, &name, out),
-            Some(v) => check_value(p, v, &name, structs, out),
+            // Most parameters are optional and absent: no name is built for those.
+            None | Some(Value::Null) if !p.required && p.required_when.is_none() => {}
+            None | Some(Value::Null) => missing(p, values, &name(), out),
+            Some(v) => check_value(p, v, &name(), structs, out),
         }
     }
 }
@@ -181,7 +183,13 @@ pub fn holds(c: &Condition, values: &Map<String, Value>, params: &[Param]) -> Op
     })
 }
 
-fn check_value(p: &Param, v: &Value, name: &str, structs: Structures, out: &mut Vec<Violation>) {
+fn check_value<'a>(
+    p: &'a Param,
+    v: &Value,
+    name: &str,
+    structs: Structures<'a>,
+    out: &mut Vec<Violation>,
+) {
     match v {
         Value::Array(items) if matches!(p.ty, ParamType::Array | ParamType::Json) => {
             let n = items.len();
@@ -197,27 +205,30 @@ fn check_value(p: &Param, v: &Value, name: &str, structs: Structures, out: &mut 
                 check_item(p, it, &format!("{name}.{i}"), structs, out);
             }
         }
-        Value::Object(m) => check_params(&fields(p, structs), m, &format!("{name}."), structs, out),
+        Value::Object(m) => check_params(fields(p, structs), m, &format!("{name}."), structs, out),
         scalar => check_scalar(p, scalar, name, out),
     }
 }
 
-fn check_item(p: &Param, it: &Value, name: &str, structs: Structures, out: &mut Vec<Violation>) {
+fn check_item<'a>(
+    p: &'a Param,
+    it: &Value,
+    name: &str,
+    structs: Structures<'a>,
+    out: &mut Vec<Violation>,
+) {
     match it {
-        Value::Object(m) => check_params(&fields(p, structs), m, &format!("{name}."), structs, out),
+        Value::Object(m) => check_params(fields(p, structs), m, &format!("{name}."), structs, out),
         scalar => check_scalar(p, scalar, name, out),
     }
 }
 
-fn fields(p: &Param, structs: Structures) -> Vec<Param> {
+/// A structured parameter's fields, borrowed from the spec (inline, or its named structure).
+fn fields<'a>(p: &'a Param, structs: Structures<'a>) -> &'a [Param] {
     if !p.fields.is_empty() {
-        return p.fields.clone();
+        return &p.fields;
     }
-    p.structure
-        .as_deref()
-        .and_then(structs)
-        .map(<[Param]>::to_vec)
-        .unwrap_or_default()
+    p.structure.as_deref().and_then(structs).unwrap_or(&[])
 }
 
 fn check_scalar(p: &Param, v: &Value, name: &str, out: &mut Vec<Violation>) {
@@ -438,7 +449,7 @@ mod tests {
     }
 
     fn run(a: &Action, v: Value) -> Result<Map<String, Value>, Vec<Violation>> {
-        validate(a, v.as_object().unwrap(), &none)
+        validate(a, v.as_object().unwrap(), &|n| none(n))
     }
 
     #[test]

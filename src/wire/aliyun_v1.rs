@@ -28,11 +28,14 @@ pub fn canonical_query(params: &[(String, String)]) -> String {
 }
 
 pub fn string_to_sign(method: &str, params: &[(String, String)]) -> String {
-    format!(
-        "{method}&{}&{}",
-        percent_encode("/"),
-        percent_encode(&canonical_query(params))
-    )
+    let query = canonical_query(params);
+    let mut out = String::with_capacity(method.len() + 6 + query.len() * 5 / 4);
+    out.push_str(method);
+    out.push('&');
+    out.push_str(&percent_encode("/"));
+    out.push('&');
+    out.push_str(&percent_encode(&query));
+    out
 }
 
 fn mac(secret: &str) -> Hmac<Sha1> {

@@ -35,6 +35,9 @@ pub enum DecodeError {
 /// Unlike lenient decoders, a `%` not followed by two hex digits is an error.
 pub fn decode_component(raw: &str) -> Result<String, DecodeError> {
     let bytes = raw.as_bytes();
+    if !bytes.iter().any(|b| matches!(b, b'%' | b'+')) {
+        return Ok(raw.to_string());
+    }
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
@@ -77,11 +80,16 @@ pub fn decode_pairs(raw: &str) -> Result<Vec<(String, String)>, DecodeError> {
 
 /// `k=v&k=v` with both sides RFC 3986-encoded, in the order given.
 pub fn encode_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    pairs
-        .into_iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(k, RFC3986));
+        out.push('=');
+        out.extend(utf8_percent_encode(v, RFC3986));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! Alibaba `SignatureNonce` may be used once within that window.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::auth::AuthError;
 
@@ -32,10 +32,12 @@ pub struct NonceCache {
     inner: Mutex<Seen>,
 }
 
+/// Each (access key, nonce) is one shared string `key\0nonce`, in the lookup set and in the
+/// expiry queue alike: a server holds every nonce of its window (hundreds of thousands).
 #[derive(Debug, Default)]
 struct Seen {
-    by_key: HashMap<(String, String), i64>,
-    order: VecDeque<(i64, (String, String))>,
+    by_key: HashMap<Arc<str>, i64>,
+    order: VecDeque<(i64, Arc<str>)>,
 }
 
 impl NonceCache {
@@ -56,7 +58,7 @@ impl NonceCache {
                 seen.by_key.remove(&key);
             }
         }
-        let key = (access_key_id.to_string(), nonce.to_string());
+        let key: Arc<str> = format!("{access_key_id}\0{nonce}").into();
         if seen.by_key.contains_key(&key) {
             return Err(AuthError::NonceReused);
         }

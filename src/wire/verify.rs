@@ -1,6 +1,8 @@
 //! One entry point for the server side: pick the request's signature scheme, verify it, then
 //! apply the clock window and the nonce cache, answering failures in the dialect's own codes.
 
+use std::borrow::Cow;
+
 use super::auth::{AuthError, Verified};
 use super::errors::{auth_error, ApiError};
 use super::replay::{NonceCache, Window};
@@ -34,7 +36,20 @@ impl Verifier {
         creds: &dyn Credentials,
         now: i64,
     ) -> Result<Verified, ApiError> {
-        self.check(d.header.protocol, req, creds, now)
+        self.check(d.header.protocol, req, None, creds, now)
+            .map_err(|e| auth_error(d, &e))
+    }
+
+    /// [`Verifier::verify`] with the request's [`HttpRequest::rpc_params`] already decoded.
+    pub fn verify_params(
+        &self,
+        d: &Dialect,
+        req: &HttpRequest,
+        params: &[(String, String)],
+        creds: &dyn Credentials,
+        now: i64,
+    ) -> Result<Verified, ApiError> {
+        self.check(d.header.protocol, req, Some(params), creds, now)
             .map_err(|e| auth_error(d, &e))
     }
 
@@ -42,14 +57,21 @@ impl Verifier {
         &self,
         protocol: Protocol,
         req: &HttpRequest,
+        params: Option<&[(String, String)]>,
         creds: &dyn Credentials,
         now: i64,
     ) -> Result<Verified, AuthError> {
+        let rpc_params = || -> Result<Cow<'_, [(String, String)]>, AuthError> {
+            Ok(match params {
+                Some(p) => Cow::Borrowed(p),
+                None => Cow::Owned(req.rpc_params()?),
+            })
+        };
         let v = match protocol {
             Protocol::Rpc if acs3::applies(req) => acs3::verify(req, creds)?,
-            Protocol::Rpc => aliyun_v1::verify(req, &req.rpc_params()?, creds)?,
+            Protocol::Rpc => aliyun_v1::verify(req, &rpc_params()?, creds)?,
             Protocol::Tc3 if tc3::applies(req) => tc3::verify(req, TC3_SERVICE, creds)?,
-            Protocol::Tc3 | Protocol::V2 => tencent_hmac::verify(req, &req.rpc_params()?, creds)?,
+            Protocol::Tc3 | Protocol::V2 => tencent_hmac::verify(req, &rpc_params()?, creds)?,
         };
         let ts = v
             .timestamp

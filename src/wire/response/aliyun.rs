@@ -47,11 +47,21 @@ pub fn success(
     payload: &Map<String, Value>,
     format: Format,
 ) -> Rendered {
-    let mut body = Map::new();
+    success_owned(action, request_id, payload.clone(), format)
+}
+
+/// [`success`] taking the payload, which is moved rather than copied into the answer.
+pub fn success_owned(
+    action: &str,
+    request_id: &str,
+    payload: Map<String, Value>,
+    format: Format,
+) -> Rendered {
+    let mut body = Map::with_capacity(payload.len() + 1);
     body.insert("RequestId".into(), Value::String(request_id.into()));
     for (k, v) in payload {
         if k != "RequestId" {
-            body.insert(k.clone(), v.clone());
+            body.insert(k, v);
         }
     }
     render(&format!("{action}Response"), body, 200, format)
