@@ -209,14 +209,14 @@ fn count(call: &Call, b: &Binding) -> (usize, Vec<Map<String, Value>>) {
 }
 
 fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
-    let c = b
-        .creates
-        .as_ref()
-        .expect("a create binding names what it creates");
+    // Every create binding names a kind; a miss is a spec the model cannot run, answered as
+    // a refusal rather than a panic on a request from the network.
+    let cannot = || Failure::new(not_allowed(call.dialect), "the model cannot create this");
+    let c = b.creates.as_ref().ok_or_else(cannot)?;
     let kind: &Kind = ctx
         .model
         .kind(call.dialect.id(), &c.key)
-        .expect("a created key is a kind");
+        .ok_or_else(cannot)?;
     let parent = b
         .target
         .as_ref()
@@ -580,14 +580,20 @@ fn targets(call: &Call, b: &Binding) -> Vec<String> {
     target(call, b).map(|t| ids(call, t)).unwrap_or_default()
 }
 
+/// A resource the request names, or the dialect's not-found refusal.
+fn found<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
+    s.get(call.account, id).ok_or_else(|| {
+        Failure::new(
+            &not_found(call.dialect, "default"),
+            format!("{id} does not exist"),
+        )
+    })
+}
+
 /// Every addressed resource may take the action, before any of them changes.
 fn all_allowed(s: &Store, call: &Call, ids: &[String]) -> Result<(), Failure> {
     for id in ids {
-        allowed(
-            call,
-            s.get(call.account, id)
-                .expect("check_refs found every target"),
-        )?;
+        allowed(call, found(s, call, id)?)?;
     }
     Ok(())
 }
@@ -597,9 +603,9 @@ fn update(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
     all_allowed(s, call, &ids)?;
     let skip: Vec<&str> = target(call, b).iter().map(|t| t.param.as_str()).collect();
     for id in &ids {
-        let r = s
-            .get_mut(call.account, id)
-            .expect("check_refs found every target");
+        let Some(r) = s.get_mut(call.account, id) else {
+            continue;
+        };
         transition(ctx, call, r);
         let state_field = machine(call.dialect, &r.kind).and_then(|m| m.state_field.as_deref());
         for (k, v) in &call.params {
@@ -661,11 +667,7 @@ fn respond(s: &Store, call: &Call, ids: &[String]) -> Map<String, Value> {
 fn delete(s: &mut Store, call: &Call, b: &Binding) -> Outcome {
     let ids = targets(call, b);
     for id in &ids {
-        allowed(
-            call,
-            s.get(call.account, id)
-                .expect("check_refs found every target"),
-        )?;
+        allowed(call, found(s, call, id)?)?;
     }
     for id in &ids {
         s.remove_tree(id);
@@ -773,9 +775,9 @@ fn link(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
         .map(|r| (r.key.clone(), self::ids(call, r)))
         .collect();
     for id in &ids {
-        let r = s
-            .get_mut(call.account, id)
-            .expect("check_refs found every target");
+        let Some(r) = s.get_mut(call.account, id) else {
+            continue;
+        };
         // The parent the target was created under is not linked again.
         let parent = r.parent.clone();
         let others: Vec<(String, Vec<String>)> = others
@@ -793,7 +795,9 @@ fn link(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
                 if !entry.is_array() {
                     *entry = Value::Array(member_items(entry));
                 }
-                let have = entry.as_array_mut().expect("made a list above");
+                let Some(have) = entry.as_array_mut() else {
+                    continue;
+                };
                 if attach {
                     merge(have, &items, false);
                 } else {
@@ -849,9 +853,9 @@ fn run(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
     let ids = targets(call, b);
     all_allowed(s, call, &ids)?;
     for id in &ids {
-        let r = s
-            .get_mut(call.account, id)
-            .expect("check_refs found every target");
+        let Some(r) = s.get_mut(call.account, id) else {
+            continue;
+        };
         transition(ctx, call, r);
         s.track(id);
     }
