@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::binding::{Binding, IdRef, Kind, ListPlan, Paging, Verb};
 use super::lifecycle::{birth, completion, step};
-use super::project::project;
+use super::project::{fill, project};
 use super::store::{Pending, Resource, Store};
 use super::{Call, Ctx, Failure, Outcome};
 use crate::spec::{
@@ -356,12 +356,8 @@ fn answer(call: &Call, src: &Map<String, Value>) -> Map<String, Value> {
 
 /// Fields the renderer adds around every answer (RequestId, v2's code and message).
 fn envelope(d: &Dialect) -> Vec<&str> {
-    d.header
-        .common_response
-        .iter()
-        .map(|f| f.name.as_str())
-        .chain(["RequestId", "requestId"])
-        .collect()
+    let common = d.header.common_response.iter().map(|f| f.name.as_str());
+    common.chain(["RequestId", "requestId"]).collect()
 }
 
 /// Any handler's answer with every documented field present, as the vendors answer (zero
@@ -372,14 +368,10 @@ pub fn complete(call: &Call, body: Map<String, Value>) -> Map<String, Value> {
     if call.action.response.is_empty() {
         return body;
     }
-    let env = envelope(d);
-    let mut out = answer(call, &body);
-    for k in env {
-        if let Some(v) = body.get(k) {
-            out.insert(k.to_string(), v.clone());
-        }
-    }
-    out
+    let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
+    let mut body = body;
+    fill(&call.action.response, &mut body, &structs, &envelope(d));
+    body
 }
 
 fn read(s: &Store, call: &Call, b: &Binding) -> Outcome {

@@ -26,6 +26,56 @@ pub fn project<'a>(
     out
 }
 
+/// Adds, in place, every documented field `m` lacks (the zero of its type), inside the
+/// objects and list items it has too. Cheaper than [`project`] for answers that are mostly
+/// complete: nothing present is copied.
+pub fn fill<'a>(
+    fields: &'a [Param],
+    m: &mut Map<String, Value>,
+    structs: Structures<'a>,
+    skip: &[&str],
+) {
+    for f in fields.iter().filter(|f| !skip.contains(&f.name.as_str())) {
+        let subs = sub_fields(f, structs);
+        match m.get_mut(&f.name) {
+            Some(v) => fill_value(f, subs, v, structs),
+            None => {
+                m.insert(f.name.clone(), zero(f, subs, structs, 0));
+            }
+        }
+    }
+}
+
+fn fill_value<'a>(f: &'a Param, subs: &'a [Param], v: &mut Value, structs: Structures<'a>) {
+    if subs.is_empty() {
+        return;
+    }
+    match v {
+        Value::Object(o) if f.ty == ParamType::Array => {
+            // A wrapped list where the documents answer it bare: fill its items.
+            for inner in o.values_mut() {
+                fill_value(f, subs, inner, structs);
+            }
+        }
+        Value::Object(o) => fill(subs, o, structs, &[]),
+        Value::Array(items) => {
+            // Items of a list, or of the list a documented wrapper holds.
+            let item_fields = match subs {
+                [only] if only.ty == ParamType::Array && f.ty != ParamType::Array => {
+                    sub_fields(only, structs)
+                }
+                _ => subs,
+            };
+            for it in items.iter_mut() {
+                if let Value::Object(o) = it {
+                    fill(item_fields, o, structs, &[]);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A source value by exact name, else by name ignoring case (v2's `loadBalancerId` from an
 /// attribute stored as the request spelt it).
 fn lookup<'s>(src: &'s Map<String, Value>, name: &str) -> Option<&'s Value> {
