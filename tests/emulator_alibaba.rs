@@ -483,3 +483,70 @@ fn ens_edge_load_balancers_follow_ens_s_own_state_names() {
         "{b}"
     );
 }
+
+#[test]
+fn many_clients_at_once_lose_nothing_and_get_unique_ids() {
+    const THREADS: usize = 8;
+    const EACH: usize = 40;
+    let em = Arc::new(emulator());
+    let made: Vec<Vec<(String, String)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let em = Arc::clone(&em);
+                scope.spawn(move || {
+                    (0..EACH)
+                        .map(|i| {
+                            let lb = create_lb(&em);
+                            let (s, b) = call(
+                                &em,
+                                &[
+                                    ("Action", "CreateVServerGroup"),
+                                    ("RegionId", "cn-hangzhou"),
+                                    ("LoadBalancerId", lb.as_str()),
+                                    ("VServerGroupName", &format!("g-{t}-{i}")),
+                                ],
+                            );
+                            assert_eq!(s, 200, "{b}");
+                            let g = b["VServerGroupId"].as_str().unwrap().to_string();
+                            // Every other client deletes what it made, racing the others.
+                            if i % 2 == 1 {
+                                let (s, b) = call(
+                                    &em,
+                                    &[
+                                        ("Action", "DeleteLoadBalancer"),
+                                        ("RegionId", "cn-hangzhou"),
+                                        ("LoadBalancerId", lb.as_str()),
+                                    ],
+                                );
+                                assert_eq!(s, 200, "{b}");
+                            }
+                            (lb, g)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let all: Vec<&(String, String)> = made.iter().flatten().collect();
+    let lbs: std::collections::BTreeSet<&str> = all.iter().map(|(l, _)| l.as_str()).collect();
+    let groups: std::collections::BTreeSet<&str> = all.iter().map(|(_, g)| g.as_str()).collect();
+    assert_eq!(lbs.len(), THREADS * EACH, "load balancer ids are unique");
+    assert_eq!(groups.len(), THREADS * EACH, "group ids are unique");
+    assert!(
+        groups.iter().all(|g| g.starts_with("rsp-")),
+        "the documents' shape"
+    );
+    let state = admin(&em, "state", "");
+    let kinds = |k: &str| {
+        state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == k)
+            .count()
+    };
+    // Half were deleted with their groups; the rest are all there.
+    assert_eq!(kinds("load_balancer"), THREADS * EACH / 2);
+    assert_eq!(kinds("vserver_group"), THREADS * EACH / 2);
+}
