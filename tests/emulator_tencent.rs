@@ -266,3 +266,38 @@ fn invalid_requests_get_tencent_codes_and_change_nothing() {
         0
     );
 }
+
+fn transition(em: &Emulator, id: &str, trigger: &str) -> (u16, Value) {
+    let r = admin::handle(
+        em,
+        &HttpRequest {
+            method: "POST".into(),
+            path: "/_lbconform/transition".into(),
+            query: format!("id={id}&trigger={trigger}"),
+            ..Default::default()
+        },
+    );
+    (r.status, serde_json::from_slice(&r.body).unwrap())
+}
+
+#[test]
+fn internal_transitions_are_fired_through_the_admin_endpoint() {
+    let em = emulator();
+    let b = call(
+        &em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN"}),
+    );
+    let lb = b["LoadBalancerIds"][0].as_str().unwrap().to_string();
+    // Still creating: the machine has no expiry from there.
+    assert_eq!(transition(&em, &lb, "internal:expire").0, 409);
+    advance(&em, 1000);
+    let (s, v) = transition(&em, &lb, "internal:expire");
+    assert_eq!((s, v["state"].as_str()), (200, Some("isolated")), "{v}");
+    assert_eq!(transition(&em, &lb, "internal:renew").1["state"], "running");
+    assert_eq!(
+        transition(&em, &lb, "DeleteLoadBalancer").0,
+        400,
+        "actions go through the API"
+    );
+}

@@ -8,6 +8,7 @@
 //! | `POST /_lbconform/lock?id=ID` / `unlock?id=ID` | lock or unlock a load balancer |
 //! | `POST /_lbconform/health?server=ID&status=S` | set a backend's health (normal, abnormal) |
 //! | `POST /_lbconform/fail?count=N&kind=unavailable\|throttle` | fail the next N calls |
+//! | `POST /_lbconform/transition?id=ID&trigger=internal:T` | fire an internal transition of the resource's state machine (a Tencent instance's `internal:expire`, a task's `internal:fail`) |
 
 use serde_json::{json, Value};
 
@@ -75,6 +76,38 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
                     .to_string();
             }
             answer(200, json!({"id": id, "state": r.state}))
+        }
+        "transition" => {
+            let (Some(id), Some(trigger)) = (arg("id"), arg("trigger")) else {
+                return bad("id=ID&trigger=internal:T are required");
+            };
+            if !trigger.starts_with("internal:") {
+                return bad("only internal:* triggers; actions go through the API");
+            }
+            let mut store = em.model.store();
+            let Some(r) = store.resources.get_mut(&id) else {
+                return answer(404, json!({"error": "no such resource"}));
+            };
+            // The resource's machine is the one of its kind whose transitions know the trigger
+            // from its state (kinds are shared by name across dialects, states are not).
+            let to = em.spec.dialects.iter().find_map(|d| {
+                let m = d.state_machines.get(&r.kind)?;
+                m.transitions
+                    .iter()
+                    .find(|t| t.trigger == trigger && t.from.eq_ignore_ascii_case(&r.state))
+                    .map(|t| t.to.clone())
+            });
+            match to {
+                Some(to) => {
+                    r.state = to;
+                    r.pending = None;
+                    answer(200, json!({"id": id, "state": r.state}))
+                }
+                None => answer(
+                    409,
+                    json!({"error": format!("no {trigger} from {}", r.state)}),
+                ),
+            }
         }
         "health" => {
             let (Some(server), Some(status)) = (arg("server"), arg("status")) else {
