@@ -206,10 +206,8 @@ pub fn cleanup(args: CleanupArgs) -> Result<ExitCode> {
                 println!("{id} {}", c.id);
             }
             if !args.dry_run {
-                let s2 = spec.clone();
-                let find = move |x: &str| s2.dialect(x).cloned();
                 for (c, why) in
-                    cleanup::delete_all(&client, &find, found, target.admin, target.manual_clock)
+                    cleanup::delete_all(&client, &spec, found, target.admin, target.manual_clock)
                         .await
                 {
                     eprintln!("{id}: could not delete {}: {why}", c.id);

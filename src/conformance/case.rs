@@ -144,6 +144,22 @@ pub struct Step {
     /// Send the previous call's request again, byte for byte (same nonce and signature).
     #[serde(default)]
     pub replay: bool,
+    /// Generated cases only: the step is part of a setup shared by every case with the same
+    /// key (the prerequisites of one action's generated cases), run once for all of them.
+    #[serde(skip)]
+    pub shared: Option<String>,
+    /// Generated cases only: the variable that receives the id the call created (by the
+    /// spec's binding of the action, wherever the answer puts it).
+    #[serde(skip)]
+    pub capture_created: Option<String>,
+    /// Generated cases only: what the call creates starts in a transitional state; advance
+    /// the manual clock (or wait) before going on.
+    #[serde(skip)]
+    pub settle: bool,
+    /// Generated cases only: the call may consume the shared setup (a delete); set it up
+    /// afresh for the next case.
+    #[serde(skip)]
+    pub release_shared: bool,
 }
 
 /// The expected outcome of a call.

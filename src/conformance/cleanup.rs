@@ -9,7 +9,31 @@ use serde_json::{json, Map, Value};
 use super::client::{CallOpts, Client};
 use super::runner::lookup;
 use crate::model::binding::{Bindings, Verb};
-use crate::spec::Dialect;
+use crate::spec::{Dialect, Spec};
+
+/// The bindings of a dialect, read off the spec once per process (every answer of a run asks
+/// what it created, and every delete which action deletes it). Keyed by the dialect's id and
+/// a fingerprint of its actions, so a spec edited in a test is not mistaken for the original.
+pub fn bindings(d: &Dialect) -> Arc<Bindings> {
+    type Cache = Mutex<std::collections::HashMap<(String, usize, usize), Arc<Bindings>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let params: usize = d
+        .actions
+        .values()
+        .map(|a| 1 + a.params.len() + a.response.len())
+        .sum();
+    let key = (d.id().to_string(), d.actions.len(), params);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(b) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return b.clone();
+    }
+    let b = Arc::new(Bindings::of(d));
+    cache
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, b.clone());
+    b
+}
 
 /// How one dialect creates, names, finds and deletes load balancers.
 pub struct LbKind {
@@ -59,8 +83,8 @@ pub struct Created {
 /// The resources a successful answer to `action` created, as (id field, id): what the spec's
 /// binding of the action says it creates, found in the answer wherever the documents put it.
 pub fn created_ids(d: &Dialect, action: &str, body: &Value) -> Vec<(String, String)> {
-    let bindings = Bindings::of_action(d, action);
-    let Some(c) = bindings.and_then(|b| b.creates) else {
+    let all = bindings(d);
+    let Some(c) = all.actions.get(action).and_then(|b| b.creates.clone()) else {
         return Vec::new();
     };
     let mut ids = Vec::new();
@@ -94,7 +118,7 @@ fn collect(v: &Value, field: &str, key: &str, out: &mut Vec<String>, inside: boo
 /// The delete call for a resource other than a load balancer: the dialect's delete action
 /// whose target is the resource's id field.
 fn generic_delete(d: &Dialect, c: &Created) -> Option<(String, Map<String, Value>)> {
-    let all = Bindings::of(d);
+    let all = bindings(d);
     // The delete its state machine names (ENS releases an EIP with ReleaseInstance), else the
     // delete whose target is the id field.
     let resource = all.kinds.get(&c.key).map(|k| k.resource.as_str());
@@ -168,6 +192,11 @@ impl Registry {
         v
     }
 
+    /// Everything still to delete, oldest first, left in place.
+    pub fn snapshot(&self) -> Vec<Created> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     pub fn len(&self) -> usize {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
@@ -182,7 +211,7 @@ impl Registry {
 /// injected locks do not keep a resource alive. Returns what could not be deleted.
 pub async fn delete_all(
     client: &Client,
-    dialect_of: &dyn Fn(&str) -> Option<Dialect>,
+    spec: &Spec,
     items: Vec<Created>,
     admin: bool,
     manual_clock: bool,
@@ -195,7 +224,7 @@ pub async fn delete_all(
         let _ = client.admin("POST", "clock/advance", "ms=60000").await;
     }
     for c in items {
-        let Some(d) = dialect_of(&c.dialect) else {
+        let Some(d) = spec.dialect(&c.dialect) else {
             continue;
         };
         if admin {
@@ -203,7 +232,7 @@ pub async fn delete_all(
                 .admin("POST", "unlock", &format!("id={}", c.id))
                 .await;
         }
-        let Some((action, params)) = delete_call(&d, &c) else {
+        let Some((action, params)) = delete_call(d, &c) else {
             left.push((c, "the spec names no action that deletes it".into()));
             continue;
         };
@@ -211,8 +240,23 @@ pub async fn delete_all(
             second_account: c.second_account,
             ..Default::default()
         };
-        match client.call(&d, &action, &params, &opts).await {
-            Ok(a) if a.code.is_none() || is_gone(a.code.as_deref()) => {}
+        let mut answer = client.call(d, &action, &params, &opts).await;
+        if matches!(&answer, Ok(a) if a.code.is_some() && !is_gone(a.code.as_deref(), &a.message)) {
+            // Still attached to something (an EIP bound to an instance): detach it by every
+            // action that detaches this kind of resource, then try again.
+            for (detach, p) in detach_calls(d, &c) {
+                let _ = client.call(d, &detach, &p, &opts).await;
+            }
+            // Detaching may pass through a transitional state (Unassociating).
+            if manual_clock {
+                let _ = client.admin("POST", "clock/advance", "ms=60000").await;
+            } else {
+                tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            }
+            answer = client.call(d, &action, &params, &opts).await;
+        }
+        match answer {
+            Ok(a) if a.code.is_none() || is_gone(a.code.as_deref(), &a.message) => {}
             Ok(a) => left.push((c, format!("{}: {}", a.code.unwrap_or_default(), a.message))),
             Err(e) => left.push((c, e.to_string())),
         }
@@ -220,9 +264,52 @@ pub async fn delete_all(
     left
 }
 
-/// Codes that mean the resource is already gone.
-fn is_gone(code: Option<&str>) -> bool {
-    code.is_some_and(|c| c.contains("NotFound") || c == "5000" || c.contains("NotExist"))
+/// The detach calls that take `c` alone (`UnAssociateEnsEipAddress` with its AllocationId):
+/// the detach actions naming its id field whose other required parameters `c`'s create call
+/// gave.
+fn detach_calls(d: &Dialect, c: &Created) -> Vec<(String, Map<String, Value>)> {
+    let all = bindings(d);
+    let mut out = Vec::new();
+    for (name, b) in all.actions.iter().filter(|(_, b)| b.verb == Verb::Detach) {
+        let Some(r) = b.refs.iter().find(|r| r.key == c.key && !r.slb_listener) else {
+            continue;
+        };
+        let mut m = Map::new();
+        let id = Value::String(c.id.clone());
+        m.insert(r.param.clone(), if r.many { json!([id]) } else { id });
+        let complete = d.actions[name]
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .all(|p| {
+                if m.contains_key(&p.name) {
+                    return true;
+                }
+                let v = c.from.get(&p.name).cloned().or_else(|| {
+                    (p.name == "RegionId")
+                        .then(|| c.region.clone().map(Value::String))
+                        .flatten()
+                });
+                v.map(|v| m.insert(p.name.clone(), v)).is_some()
+            });
+        if complete {
+            out.push((name.clone(), m));
+        }
+    }
+    out
+}
+
+/// Answers that mean the resource is already gone: a not-found code, or (SLB documents no
+/// not-found code for most kinds and answers InvalidParameter) a message saying so.
+fn is_gone(code: Option<&str>, message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    code.is_some_and(|c| {
+        c.contains("NotFound")
+            || c == "5000"
+            || c.contains("NotExist")
+            || (c == "InvalidParameter"
+                && (m.contains("does not exist") || m.contains("not found")))
+    })
 }
 
 /// The load balancers of `d` (in the primary account) whose name starts with `prefix`.

@@ -17,6 +17,7 @@ use serde_json::{Map, Number, Value};
 
 use super::case::{Case, Expect, Step};
 use super::client::flat_value;
+use crate::model::binding::{Bindings, IdRef, Verb};
 use crate::model::validate::validate;
 use crate::spec::{Action, Dialect, ExampleFormat, ExampleKind, Param, ParamType, Protocol, Spec};
 use crate::wire::{encode, flatten, params};
@@ -387,6 +388,193 @@ fn set_path(m: &mut Map<String, Value>, path: &str, v: Option<Value>) -> bool {
     }
 }
 
+/// The prerequisites of one action's generated cases: the create calls that make what its
+/// base request refers to (and, first, what those creates refer to), each answering the id
+/// that replaces the documented example's.
+struct Setup<'a> {
+    d: &'a Dialect,
+    b: &'a Bindings,
+    fixtures: Option<&'a BTreeMap<String, Map<String, Value>>>,
+    prefix: &'a str,
+    steps: Vec<Step>,
+    /// id field (or `ListenerPort:<lb>:<port>`) -> the value that names the created resource.
+    made: BTreeMap<String, Value>,
+    /// The id field whose resource is left in its transitional first state.
+    unsettled: Option<String>,
+}
+
+impl<'a> Setup<'a> {
+    /// The create action of `key`: a `Create...` action if any, the shortest name first.
+    fn creator(&self, key: &str) -> Option<&'a str> {
+        let mut c: Vec<&str> = self
+            .b
+            .actions
+            .iter()
+            .filter(|(_, b)| {
+                b.verb == Verb::Create && b.creates.as_ref().is_some_and(|c| c.key == key)
+            })
+            .map(|(n, _)| n.as_str())
+            .collect();
+        c.sort_by_key(|n| (!n.starts_with("Create"), n.len()));
+        c.first().copied()
+    }
+
+    /// Gives the run's prefix to the name parameter of a create, where the spec allows it.
+    fn name(&self, a: &Action, req: &mut Map<String, Value>) {
+        let lb = super::cleanup::lb_kind(self.d.id()).filter(|k| k.create == a.name);
+        for p in &a.params {
+            let is_name = match &lb {
+                Some(k) => p.name == k.name_param,
+                None => p.name.to_ascii_lowercase().ends_with("name"),
+            };
+            if !is_name || p.ty != ParamType::String || !p.enum_values.is_empty() {
+                continue;
+            }
+            let before = req.get(&p.name).cloned();
+            req.insert(p.name.clone(), Value::String(self.prefix.into()));
+            if spec_verdict(self.d, a, req).is_err() {
+                match before {
+                    Some(v) => req.insert(p.name.clone(), v),
+                    None => req.remove(&p.name),
+                };
+            }
+        }
+    }
+
+    /// Replaces what `req` (a request of `a`) refers to with resources the setup creates.
+    /// `skip` is a parameter left as it is (the one an edge case varies).
+    fn bind(&mut self, a: &Action, req: &mut Map<String, Value>, depth: usize, skip: &str) {
+        let Some(binding) = self.b.actions.get(&a.name) else {
+            return;
+        };
+        let own = binding.creates.as_ref().map(|c| c.key.clone());
+        let mut refs: Vec<IdRef> = binding.refs.clone();
+        // Parents first: the load balancer before its listener.
+        refs.sort_by_key(|r| r.slb_listener);
+        for r in refs {
+            if Some(&r.key) == own.as_ref() || r.param == skip || !req.contains_key(&r.param) {
+                continue;
+            }
+            if r.slb_listener {
+                self.listener(a, req, depth);
+                continue;
+            }
+            let Some(v) = self.ensure(&r.key, depth + 1) else {
+                continue;
+            };
+            let old = req.get(&r.param).cloned().unwrap_or(Value::Null);
+            let new = match (&old, r.many) {
+                (Value::Array(_), _) => Value::Array(vec![v]),
+                (Value::String(s), true) if s.trim_start().starts_with('[') => {
+                    Value::String(format!("[\"{}\"]", flat_value(&v)))
+                }
+                _ => v,
+            };
+            req.insert(r.param.clone(), new);
+        }
+    }
+
+    /// A resource of `key`, created by the setup: the value that names it.
+    fn ensure(&mut self, key: &str, depth: usize) -> Option<Value> {
+        if let Some(v) = self.made.get(key) {
+            return Some(v.clone());
+        }
+        if depth > 4 {
+            return None;
+        }
+        let name = self.creator(key)?;
+        let a = self.d.actions.get(name)?;
+        let created = self.b.actions.get(name)?.creates.clone()?;
+        // An answer that documents no id (v2's rules, learnt later from a read) leaves the
+        // example's id in place.
+        fn documents(d: &Dialect, fields: &[Param], f: &str, depth: usize) -> bool {
+            depth < 6
+                && fields.iter().any(|x| {
+                    let s = x.structure.as_deref().and_then(|s| d.structures.get(s));
+                    x.name == f
+                        || documents(d, &x.fields, f, depth + 1)
+                        || s.is_some_and(|s| documents(d, &s.fields, f, depth + 1))
+                })
+        }
+        if !created.given && !documents(self.d, &a.response, &created.field, 0) {
+            return None;
+        }
+        let mut req = base_request(self.d, a, self.fixtures).ok()?;
+        self.name(a, &mut req);
+        self.bind(a, &mut req, depth, "");
+        let value = if created.given {
+            req.get(&created.key)
+                .or_else(|| req.get(&created.field))
+                .cloned()?
+        } else {
+            Value::String(format!("${{gen_{key}}}"))
+        };
+        self.steps.push(Step {
+            call: Some(name.to_string()),
+            params: req,
+            capture_created: (!created.given).then(|| format!("gen_{key}")),
+            settle: self.transitional(a) && self.unsettled.as_deref() != Some(key),
+            ..Default::default()
+        });
+        self.made.insert(key.to_string(), value.clone());
+        Some(value)
+    }
+
+    /// An SLB listener on the port `req` names, on the load balancer it names (created by
+    /// CreateLoadBalancer<PROTOCOL>Listener; the protocol the action is for, else HTTP for
+    /// rules and TCP for the rest).
+    fn listener(&mut self, a: &Action, req: &Map<String, Value>, depth: usize) {
+        let (Some(lb), Some(port)) = (req.get("LoadBalancerId"), req.get("ListenerPort")) else {
+            return;
+        };
+        let tag = format!("ListenerPort:{}:{}", flat_value(lb), flat_value(port));
+        if self.made.contains_key(&tag) || depth > 4 {
+            return;
+        }
+        let named = ["HTTPS", "HTTP", "TCP", "UDP"]
+            .into_iter()
+            .find(|p| a.name.contains(&format!("LoadBalancer{p}Listener")));
+        let asked = req
+            .get("ListenerProtocol")
+            .map(|v| flat_value(v).to_ascii_uppercase());
+        let proto = named
+            .map(str::to_string)
+            .or_else(|| a.protocols.first().map(|p| p.to_ascii_uppercase()))
+            .or(asked)
+            // Domain and URL rules forward HTTP.
+            .unwrap_or_else(|| if a.resource == "rule" { "HTTP" } else { "TCP" }.into());
+        let name = format!("CreateLoadBalancer{proto}Listener");
+        let Some(c) = self.d.actions.get(&name) else {
+            return;
+        };
+        let Ok(mut creq) = base_request(self.d, c, self.fixtures) else {
+            return;
+        };
+        creq.insert("LoadBalancerId".into(), lb.clone());
+        creq.insert("ListenerPort".into(), port.clone());
+        self.bind(c, &mut creq, depth + 1, "LoadBalancerId");
+        self.made.insert(tag, port.clone());
+        self.steps.push(Step {
+            call: Some(name),
+            params: creq,
+            settle: self.transitional(c),
+            ..Default::default()
+        });
+    }
+
+    /// Whether what `a` creates starts in a transitional state.
+    fn transitional(&self, a: &Action) -> bool {
+        let m = self.d.state_machines.get(&a.resource);
+        a.is_async
+            || m.is_some_and(|m| {
+                m.transitions
+                    .iter()
+                    .filter(|t| t.trigger == a.name)
+                    .any(|t| m.states.iter().any(|s| s.name == t.to && s.transient))
+            })
+    }
+}
+
 /// Generates the edge, enum and omission cases of every dialect.
 pub fn generate(
     spec: &Spec,
@@ -396,6 +584,7 @@ pub fn generate(
     let mut g = Generated::default();
     for d in &spec.dialects {
         let (invalid_re, missing_re, valid_not_re) = code_patterns(d.header.protocol);
+        let bindings = super::cleanup::bindings(d);
         for a in d.actions.values() {
             let base = match base_request(d, a, fixtures.get(d.id())) {
                 Ok(mut b) => {
@@ -413,25 +602,66 @@ pub fn generate(
                     continue;
                 }
             };
+            let mut setup = Setup {
+                d,
+                b: &bindings,
+                fixtures: fixtures.get(d.id()),
+                prefix,
+                steps: Vec::new(),
+                made: BTreeMap::new(),
+                unsettled: None,
+            };
+            let mut bound = base.clone();
+            setup.bind(a, &mut bound, 0, "");
+            let key = format!("gen/{}/{}", d.id(), a.name);
+            let shared: Vec<Step> = setup
+                .steps
+                .iter()
+                .cloned()
+                .map(|mut s| {
+                    s.shared = Some(key.clone());
+                    s
+                })
+                .collect();
+            // A delete consumes what the setup made; so does a create of what the request
+            // names itself (a listener on a port): the next case would find it taken.
+            let consumes = bindings.actions.get(&a.name).is_some_and(|b| {
+                b.verb == Verb::Delete
+                    || (b.verb == Verb::Create && b.creates.as_ref().is_some_and(|c| c.given))
+            });
+            // A variant's request with the references bound, but for the parameter it varies.
+            let rebind = |req: &Map<String, Value>, path: &str| -> Map<String, Value> {
+                let mut out = req.clone();
+                let top = path.split('.').next().unwrap_or(path);
+                for (k, v) in &bound {
+                    if k != top && base.get(k) != Some(v) && out.get(k) == base.get(k) {
+                        out.insert(k.clone(), v.clone());
+                    }
+                }
+                out
+            };
             let mut push =
                 |edge: &str, path: &str, req: Map<String, Value>, expect: Expect, feature: &str| {
+                    let mut steps = shared.clone();
+                    steps.push(Step {
+                        call: Some(a.name.clone()),
+                        params: rebind(&req, path),
+                        expect: Some(expect),
+                        release_shared: consumes,
+                        ..Default::default()
+                    });
                     g.cases.push(Case {
                         id: format!("gen/{}/{}/{}/{}", d.id(), a.name, path, edge),
                         dialect: d.id().into(),
                         description: String::new(),
                         features: vec!["generated".into(), feature.into()],
-                        covers: if edge == "base" {
+                        covers: if edge == "base" || edge == "not-found" {
                             Vec::new()
                         } else {
                             vec![format!("param:{}.{}:{edge}", a.name, path)]
                         },
                         needs: Vec::new(),
-                        steps: vec![Step {
-                            call: Some(a.name.clone()),
-                            params: req,
-                            expect: Some(expect),
-                            ..Default::default()
-                        }],
+                        steps,
                         generated: true,
                     });
                 };
@@ -504,7 +734,189 @@ pub fn generate(
                     }
                 }
             }
+            // Not found: each reference made unknown (well formed, by the shape of its kind's
+            // ids), expecting the not-found code the action itself documents for it.
+            for r in bindings
+                .actions
+                .get(&a.name)
+                .map(|b| b.refs.clone())
+                .unwrap_or_default()
+            {
+                let codes = not_found_codes(a, &r);
+                if codes.is_empty() {
+                    continue;
+                }
+                let Some(old) = base.get(&r.param) else {
+                    continue;
+                };
+                let unknown = if r.slb_listener {
+                    let port = if flat_value(old) == "65000" {
+                        65001
+                    } else {
+                        65000
+                    };
+                    carried(d, Value::from(port))
+                } else {
+                    let Some(k) = bindings.kinds.get(&r.key).filter(|k| !k.given) else {
+                        continue;
+                    };
+                    let id = Value::String(unknown_id(&k.shape.prefix, k.shape.tail));
+                    match old {
+                        Value::Array(_) => Value::Array(vec![id]),
+                        Value::String(s) if r.many && s.trim_start().starts_with('[') => {
+                            Value::String(format!("[{id}]"))
+                        }
+                        _ => id,
+                    }
+                };
+                let mut req = base.clone();
+                req.insert(r.param.clone(), unknown);
+                if spec_verdict(d, a, &req).is_err() {
+                    continue;
+                }
+                push(
+                    "not-found",
+                    &r.param,
+                    req,
+                    if codes.len() == 1 {
+                        Expect {
+                            code: codes.first().cloned(),
+                            ..Default::default()
+                        }
+                    } else {
+                        Expect {
+                            code_in: codes,
+                            ..Default::default()
+                        }
+                    },
+                    "not-found",
+                );
+            }
         }
+        forbidden_in_transient_states(d, &bindings, fixtures.get(d.id()), prefix, &mut g);
     }
     g
+}
+
+/// A well-formed id that names nothing: the kind's prefix and a tail of its length.
+fn unknown_id(prefix: &str, tail: usize) -> String {
+    let t: String = "lbcz0notfound9".chars().cycle().take(tail).collect();
+    format!("{prefix}{t}")
+}
+
+/// The not-found codes `a` documents for the resource `r` names: its own errors whose code
+/// says NotFound or NotExist and names the id field or the kind (SLB's DescribeHealthStatus
+/// documents both CheckedListenerNotFound and ListenerNotFound). None: the case is not made.
+fn not_found_codes(a: &Action, r: &IdRef) -> Vec<String> {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let codes: Vec<&str> = a
+        .errors
+        .iter()
+        .map(|e| e.code.as_str())
+        .filter(|c| c.contains("NotFound") || c.contains("NotExist"))
+        .collect();
+    let key = squash(r.key.trim_end_matches("Id").trim_end_matches("Port"));
+    let kind = squash(&r.kind);
+    let mut named: Vec<String> = codes
+        .iter()
+        .filter(|c| {
+            let c = squash(c);
+            (!key.is_empty() && c.contains(&key)) || c.contains(&kind)
+        })
+        .map(|c| c.to_string())
+        .collect();
+    named.sort();
+    named.dedup();
+    named
+}
+
+/// Forbidden transitions out of a transitional initial state (a Tencent load balancer still
+/// `creating`): create the resource without letting it settle, call each action the state
+/// `forbids` with a named error on it, and expect that error.
+fn forbidden_in_transient_states(
+    d: &Dialect,
+    bindings: &Bindings,
+    fixtures: Option<&BTreeMap<String, Map<String, Value>>>,
+    prefix: &str,
+    g: &mut Generated,
+) {
+    for m in d.state_machines.values() {
+        let Some(state) = m.states.iter().find(|s| s.name == m.initial && s.transient) else {
+            continue;
+        };
+        let Some((key, _)) = bindings
+            .kinds
+            .iter()
+            .find(|(_, k)| k.resource == m.resource && !k.given)
+        else {
+            continue;
+        };
+        for f in &state.forbids {
+            let (Some(code), Some(a)) = (&f.error, d.actions.get(&f.action)) else {
+                continue;
+            };
+            let refers = bindings
+                .actions
+                .get(&a.name)
+                .is_some_and(|b| b.refs.iter().any(|r| &r.key == key));
+            let Ok(mut req) = base_request(d, a, fixtures) else {
+                continue;
+            };
+            if !refers {
+                continue;
+            }
+            let mut setup = Setup {
+                d,
+                b: bindings,
+                fixtures,
+                prefix,
+                steps: Vec::new(),
+                made: BTreeMap::new(),
+                unsettled: Some(key.clone()),
+            };
+            setup.bind(a, &mut req, 0, "");
+            let Some(create) = setup
+                .steps
+                .iter()
+                .find(|s| s.capture_created.as_deref() == Some(&format!("gen_{key}")))
+                .and_then(|s| s.call.clone())
+            else {
+                continue;
+            };
+            let mut steps = setup.steps;
+            steps.push(Step {
+                call: Some(a.name.clone()),
+                params: req,
+                expect: Some(Expect {
+                    code: Some(code.clone()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+            let covers = m
+                .transitions
+                .iter()
+                .filter(|t| t.trigger == create && t.to == state.name)
+                .map(|t| format!("transition:{}:{}->{}", m.resource, t.from, t.to))
+                .collect();
+            g.cases.push(Case {
+                id: format!("gen/{}/{}/state-{}/forbidden", d.id(), a.name, state.name),
+                dialect: d.id().into(),
+                description: format!(
+                    "{} on a {} still {} is refused with {code}",
+                    a.name, m.resource, state.name
+                ),
+                features: vec!["generated".into(), "forbidden-transitions".into()],
+                covers,
+                needs: Vec::new(),
+                steps,
+                generated: true,
+            });
+        }
+    }
 }

@@ -161,6 +161,16 @@ pub struct Runner {
     pub has_second: bool,
     pub config: RunConfig,
     pub registry: Registry,
+    /// The setup shared by the generated cases of one action (see `Step::shared`).
+    shared: std::sync::Mutex<Option<Shared>>,
+}
+
+/// A shared setup that has run: its variables, what it created, or how it failed.
+struct Shared {
+    key: String,
+    vars: BTreeMap<String, Value>,
+    created: Vec<Created>,
+    failure: Option<Failure>,
 }
 
 struct Ctx<'a> {
@@ -183,6 +193,7 @@ impl Runner {
             has_second: target.second.is_some(),
             config,
             registry: Registry::default(),
+            shared: std::sync::Mutex::new(None),
         }
     }
 
@@ -250,6 +261,18 @@ impl Runner {
             Value::String(self.config.prefix.clone()),
         );
         vars.insert("seed".to_string(), Value::from(self.config.seed));
+        let setup: Vec<&Step> = case.steps.iter().filter(|s| s.shared.is_some()).collect();
+        let mut failed = false;
+        if let Some(key) = setup.first().and_then(|s| s.shared.clone()) {
+            match self.shared_setup(d, &key, &setup, &vars).await {
+                Ok(v) => vars = v,
+                Err(f) => {
+                    result.outcome = Outcome::Fail;
+                    result.failure = Some(f);
+                    failed = true;
+                }
+            }
+        }
         let mut ctx = Ctx {
             d,
             vars,
@@ -257,14 +280,22 @@ impl Runner {
             created: Vec::new(),
         };
         for (i, step) in case.steps.iter().enumerate() {
+            if failed || step.shared.is_some() {
+                continue;
+            }
             if let Err(f) = self.run_step(&mut ctx, i + 1, step).await {
                 result.outcome = Outcome::Fail;
                 result.failure = Some(*f);
                 break;
             }
         }
-        let created = std::mem::take(&mut ctx.created);
+        let mut created = std::mem::take(&mut ctx.created);
+        // Children before their parents.
+        created.reverse();
         self.delete(created).await;
+        if case.steps.iter().any(|s| s.release_shared) {
+            self.release_shared().await;
+        }
         result.coverage = case.coverage_items();
         result.duration_ms = start.elapsed().as_millis() as u64;
         result
@@ -275,11 +306,9 @@ impl Runner {
         if items.is_empty() {
             return;
         }
-        let spec = self.spec.clone();
-        let find = move |id: &str| spec.dialect(id).cloned();
         let left = cleanup::delete_all(
             &self.client,
-            &find,
+            &self.spec,
             items.clone(),
             self.admin,
             self.manual_clock,
@@ -295,8 +324,67 @@ impl Runner {
         }
     }
 
+    /// The variables of the shared setup `key`, running it first unless it is the one that
+    /// ran last (the previous one's resources are deleted then). A failed setup fails every
+    /// case that shares it, without running it again.
+    async fn shared_setup(
+        &self,
+        d: &Dialect,
+        key: &str,
+        steps: &[&Step],
+        vars: &BTreeMap<String, Value>,
+    ) -> Result<BTreeMap<String, Value>, Failure> {
+        let cached = self.shared.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(s) = cached {
+            if s.key == key {
+                let out = match &s.failure {
+                    Some(f) => Err(f.clone()),
+                    None => Ok(s.vars.clone()),
+                };
+                *self.shared.lock().unwrap_or_else(|p| p.into_inner()) = Some(s);
+                return out;
+            }
+            self.delete(s.created.into_iter().rev().collect()).await;
+        }
+        let mut ctx = Ctx {
+            d,
+            vars: vars.clone(),
+            last: None,
+            created: Vec::new(),
+        };
+        let mut failure = None;
+        for (i, step) in steps.iter().enumerate() {
+            if let Err(f) = self.run_step(&mut ctx, i + 1, step).await {
+                let mut f = *f;
+                f.message = format!("setup (shared by the action's cases): {}", f.message);
+                failure = Some(f);
+                break;
+            }
+        }
+        let out = match &failure {
+            Some(f) => Err(f.clone()),
+            None => Ok(ctx.vars.clone()),
+        };
+        *self.shared.lock().unwrap_or_else(|p| p.into_inner()) = Some(Shared {
+            key: key.to_string(),
+            vars: ctx.vars,
+            created: ctx.created,
+            failure,
+        });
+        out
+    }
+
+    /// Deletes what the shared setup created, so the next case sets it up afresh.
+    async fn release_shared(&self) {
+        let s = self.shared.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(s) = s {
+            self.delete(s.created.into_iter().rev().collect()).await;
+        }
+    }
+
     /// Deletes everything still recorded (the end of a run, or Ctrl-C).
     pub async fn cleanup_all(&self) {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner()).take();
         let items = self.registry.take();
         self.delete(items).await;
     }
@@ -415,15 +503,29 @@ impl Runner {
         if !step.replay {
             ctx.last = Some(answer.sent.clone());
         }
+        let new_ids = if answer.code.is_none() {
+            created_ids(ctx.d, &action, &answer.body)
+        } else {
+            Vec::new()
+        };
         if answer.code.is_none() {
             {
-                for (key, id) in created_ids(ctx.d, &action, &answer.body) {
+                for (key, id) in new_ids.iter().cloned() {
                     let c = Created {
                         dialect: ctx.d.id().to_string(),
                         id,
                         key,
                         second_account: opts.second_account,
-                        region: params.get("RegionId").map(flat_value),
+                        // Else the region of the parent it was made in (a VServerGroup's
+                        // load balancer), which its delete call needs.
+                        region: params.get("RegionId").map(flat_value).or_else(|| {
+                            ctx.created
+                                .iter()
+                                .cloned()
+                                .chain(self.registry.snapshot())
+                                .find(|p| params.values().any(|v| flat_value(v).contains(&p.id)))
+                                .and_then(|p| p.region)
+                        }),
                         from: params.clone(),
                     };
                     // What no action can delete is not the run's to clean up.
@@ -468,6 +570,23 @@ impl Runner {
                     ),
                     Some(&answer),
                 ));
+            }
+        }
+        if let Some(var) = &step.capture_created {
+            let Some((_, id)) = new_ids.first() else {
+                return Err(fail(
+                    format!("the answer names no new id for ${{{var}}}"),
+                    Some(&answer),
+                ));
+            };
+            ctx.vars.insert(var.clone(), Value::String(id.clone()));
+        }
+        if step.settle {
+            if self.manual_clock {
+                let _ = self.client.admin("POST", "clock/advance", "ms=60000").await;
+            } else {
+                // No clock to move: a bounded wait for the transitional state to pass.
+                tokio::time::sleep(Duration::from_millis(3000)).await;
             }
         }
         for (var, path) in &step.capture {
