@@ -40,7 +40,6 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         .model
         .binding(call.dialect.id(), &call.action.name)
         .ok_or_else(|| Failure::new(not_allowed(call.dialect), "the action has no binding"))?;
-    check_refs(s, call, b)?;
     match b.verb {
         Verb::Create => create(ctx, s, call, b),
         Verb::Read => read(s, call, b),
@@ -97,7 +96,7 @@ fn ids(call: &Call, r: &IdRef) -> Vec<String> {
 
 /// Every named resource exists in the caller's account, and no state of theirs forbids the
 /// action. A read's own list kind is a filter, not a reference.
-fn check_refs(s: &Store, call: &Call, b: &Binding) -> Result<(), Failure> {
+pub(crate) fn check_refs(s: &Store, call: &Call, b: &Binding) -> Result<(), Failure> {
     let listed = b.list.as_ref().map(|l| l.kind.as_str());
     let created = b.creates.as_ref().map(|c| c.key.as_str());
     for r in &b.refs {
@@ -209,6 +208,7 @@ fn count(call: &Call, b: &Binding) -> (usize, Vec<Map<String, Value>>) {
 }
 
 fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
+    check_refs(s, call, b)?;
     // Every create binding names a kind; a miss is a spec the model cannot run, answered as
     // a refusal rather than a panic on a request from the network.
     let cannot = || Failure::new(not_allowed(call.dialect), "the model cannot create this");
