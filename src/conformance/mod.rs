@@ -11,6 +11,8 @@
 //! - [`expect`]: known failures (`--expect FILE`);
 //! - [`gate`]: regressions between two JSON reports;
 //! - [`cleanup`]: the run's name prefix, deleting what was created, `lbconform cleanup`;
+//! - [`normalise`]: redaction rules for snapshots, and JSON shapes;
+//! - [`property`]: stateful property tests, the target beside the model, shrunk to a case;
 //! - [`proxy`]: a fault-injecting reverse proxy, to prove the suite catches faults.
 
 pub mod case;
@@ -19,6 +21,8 @@ pub mod client;
 pub mod expect;
 pub mod gate;
 pub mod generate;
+pub mod normalise;
+pub mod property;
 pub mod proxy;
 pub mod report;
 pub mod runner;
