@@ -193,10 +193,6 @@ fn shown(a: &Answer) -> Value {
 /// removed from here).
 const KNOWN_DEPARTURES: &[(&str, &str)] = &[
     (
-        "tencent-clb DescribeClassicalLBListeners",
-        "Listeners[].Status: number (answered string)",
-    ),
-    (
         "tencent-clb DescribeIdleLoadBalancers",
         "IdleLoadBalancers[].Status: number (answered string)",
     ),
