@@ -416,7 +416,8 @@ fn bind(d: &Dialect, kinds: &BTreeMap<String, Kind>, a: &Action) -> Binding {
         .as_deref()
         .and_then(Verb::parse)
         .unwrap_or(Verb::of_name(&a.name));
-    let refs = refs(d, kinds, a);
+    let mut refs = refs(d, kinds, a);
+    refs.retain(|r| !over.unchecked.contains(&r.param));
     let members = over.members.clone().or_else(|| members(a, &refs));
     let creates = (verb == Verb::Create)
         .then(|| created(kinds, a, over.target.as_deref()).or_else(|| slb_listener(&refs)))

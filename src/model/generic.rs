@@ -208,7 +208,6 @@ fn count(call: &Call, b: &Binding) -> (usize, Vec<Map<String, Value>>) {
 }
 
 fn create(ctx: &Ctx, s: &mut Store, call: &Call, b: &Binding) -> Outcome {
-    check_refs(s, call, b)?;
     // Every create binding names a kind; a miss is a spec the model cannot run, answered as
     // a refusal rather than a panic on a request from the network.
     let cannot = || Failure::new(not_allowed(call.dialect), "the model cannot create this");

@@ -168,11 +168,9 @@ impl Model {
             now_ms: self.clock.now_ms(),
         };
         // Every resource the request names must exist, and no state of theirs forbid the
-        // action, before any handler runs (hand-written ones included). Creates check their
-        // own references: the hand-written ENS CreateLoadBalancer still takes its NetworkId
-        // and VSwitchId on trust (the SDK lifecycles and suites name placeholder networks).
-        let binding = self.binding(call.dialect.id(), &call.action.name);
-        if let Some(b) = binding.filter(|b| b.verb != binding::Verb::Create) {
+        // action, before any handler runs (hand-written ones included); an action's
+        // `[model] unchecked` list names the references taken on trust.
+        if let Some(b) = self.binding(call.dialect.id(), &call.action.name) {
             generic::check_refs(&store, call, b)?;
         }
         let out = match call.dialect.id() {

@@ -169,6 +169,10 @@ pub struct ActionModel {
     /// The id prefix, where the documents' examples do not show one.
     #[serde(default)]
     pub id_prefix: Option<String>,
+    /// Reference parameters the model takes on trust instead of requiring the resource
+    /// (ENS's CreateLoadBalancer names networks the emulator's users rarely create first).
+    #[serde(default)]
+    pub unchecked: Vec<String>,
 }
 
 /// The value type of a parameter or field, in the spec's own vocabulary.
