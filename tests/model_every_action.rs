@@ -263,38 +263,8 @@ fn call(
 /// Ids a create answered, by the id field they belong to.
 fn learn(world: &mut World, b: &Binding, body: &Map<String, Value>) {
     let Some(c) = &b.creates else { return };
-    let mut found = Vec::new();
-    collect(
-        &Value::Object(body.clone()),
-        &c.field,
-        &c.key,
-        &mut found,
-        false,
-    );
+    let found = c.ids_in(&Value::Object(body.clone()));
     world.entry(c.key.clone()).or_default().extend(found);
-}
-
-/// The ids under `field` (or `key`) anywhere in an answer: a string, a list of them, a list of
-/// objects carrying `key`, or v2's `{dealId: [ids]}`.
-fn collect(v: &Value, field: &str, key: &str, out: &mut Vec<String>, inside: bool) {
-    let Value::Object(m) = v else {
-        if let Value::Array(a) = v {
-            a.iter().for_each(|i| collect(i, field, key, out, false));
-        }
-        return;
-    };
-    for (k, x) in m {
-        let hit = k == field || k == key;
-        match x {
-            Value::String(s) if hit && !s.is_empty() => out.push(s.clone()),
-            Value::Array(a) if hit || inside => a.iter().for_each(|i| match i {
-                Value::String(s) => out.push(s.clone()),
-                other => collect(other, field, key, out, false),
-            }),
-            Value::Object(_) if hit => collect(x, field, key, out, true),
-            other => collect(other, field, key, out, false),
-        }
-    }
 }
 
 /// Runs every action of `d` in the order create, then everything else, then delete; returns

@@ -67,28 +67,6 @@ fn with_ids(
     m
 }
 
-/// The ids under `field` (or `key`) anywhere in an answer.
-fn collect(v: &Value, field: &str, key: &str, out: &mut Vec<String>, inside: bool) {
-    let Value::Object(m) = v else {
-        if let Value::Array(a) = v {
-            a.iter().for_each(|i| collect(i, field, key, out, false));
-        }
-        return;
-    };
-    for (k, x) in m {
-        let hit = k == field || k == key;
-        match x {
-            Value::String(s) if hit && !s.is_empty() => out.push(s.clone()),
-            Value::Array(a) if hit || inside => a.iter().for_each(|i| match i {
-                Value::String(s) => out.push(s.clone()),
-                other => collect(other, field, key, out, false),
-            }),
-            Value::Object(_) if hit => collect(x, field, key, out, true),
-            other => collect(other, field, key, out, false),
-        }
-    }
-}
-
 /// Every action of every dialect, once, against a fresh embedded emulator: dialect -> action ->
 /// answer. Creates first (twice, so children find their parents), then the rest, deletes last
 /// and parents after children.
@@ -161,8 +139,7 @@ fn every_action(spec: &Arc<Spec>) -> BTreeMap<String, BTreeMap<String, Answer>> 
                         .unwrap();
                     if answer.code.is_none() {
                         if let Some(c) = &b.creates {
-                            let mut found = Vec::new();
-                            collect(&answer.body, &c.field, &c.key, &mut found, false);
+                            let found = c.ids_in(&answer.body);
                             world.entry(c.key.clone()).or_default().extend(found);
                         }
                     }

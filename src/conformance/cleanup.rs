@@ -87,32 +87,10 @@ pub fn created_ids(d: &Dialect, action: &str, body: &Value) -> Vec<(String, Stri
     let Some(c) = all.actions.get(action).and_then(|b| b.creates.clone()) else {
         return Vec::new();
     };
-    let mut ids = Vec::new();
-    collect(body, &c.field, &c.key, &mut ids, false);
-    ids.into_iter().map(|id| (c.key.clone(), id)).collect()
-}
-
-/// The ids under `field` (or `key`) in an answer: a string, a list of them, a list of objects
-/// carrying `key`, or v2's `{dealId: [ids]}`.
-fn collect(v: &Value, field: &str, key: &str, out: &mut Vec<String>, inside: bool) {
-    let Value::Object(m) = v else {
-        if let Value::Array(a) = v {
-            a.iter().for_each(|i| collect(i, field, key, out, false));
-        }
-        return;
-    };
-    for (k, x) in m {
-        let hit = k == field || k == key;
-        match x {
-            Value::String(s) if hit && !s.is_empty() => out.push(s.clone()),
-            Value::Array(a) if hit || inside => a.iter().for_each(|i| match i {
-                Value::String(s) => out.push(s.clone()),
-                other => collect(other, field, key, out, false),
-            }),
-            Value::Object(_) if hit => collect(x, field, key, out, true),
-            other => collect(other, field, key, out, false),
-        }
-    }
+    c.ids_in(body)
+        .into_iter()
+        .map(|id| (c.key.clone(), id))
+        .collect()
 }
 
 /// The delete call for a resource other than a load balancer: the dialect's delete action

@@ -139,6 +139,39 @@ pub struct Created {
     pub given: bool,
 }
 
+impl Created {
+    /// The ids an answer to the create carries under its id field, wherever the documents put
+    /// them: a string, a list of them, a list of objects carrying the key, or v2's
+    /// `{dealId: [ids]}`.
+    pub fn ids_in(&self, body: &serde_json::Value) -> Vec<String> {
+        let mut out = Vec::new();
+        collect(body, &self.field, &self.key, &mut out, false);
+        out
+    }
+}
+
+fn collect(v: &serde_json::Value, field: &str, key: &str, out: &mut Vec<String>, inside: bool) {
+    use serde_json::Value;
+    let Value::Object(m) = v else {
+        if let Value::Array(a) = v {
+            a.iter().for_each(|i| collect(i, field, key, out, false));
+        }
+        return;
+    };
+    for (k, x) in m {
+        let hit = k == field || k == key;
+        match x {
+            Value::String(s) if hit && !s.is_empty() => out.push(s.clone()),
+            Value::Array(a) if hit || inside => a.iter().for_each(|i| match i {
+                Value::String(s) => out.push(s.clone()),
+                other => collect(other, field, key, out, false),
+            }),
+            Value::Object(_) if hit => collect(x, field, key, out, true),
+            other => collect(other, field, key, out, false),
+        }
+    }
+}
+
 /// A read's documented list: where it sits in the answer and which id field its items carry.
 #[derive(Debug, Clone)]
 pub struct ListPlan {
