@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use lbconform::model::clock::ClockMode;
 use lbconform::model::validate::validate;
-use lbconform::model::{shape, Call, Model};
+use lbconform::model::{Call, Model};
 use serde_json::{json, Map, Value};
 
 fn model() -> Model {
@@ -36,9 +36,7 @@ fn exec(
         request_id: &rid,
         params,
     };
-    m.execute(&call)
-        .map(|b| Value::Object(shape::conform(&a.response, b, &structs)))
-        .map_err(|f| f.code)
+    m.execute(&call).map(Value::Object).map_err(|f| f.code)
 }
 
 fn slb(m: &Model, action: &str, params: Value) -> Result<Value, String> {

@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 
 use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
-use crate::model::shape;
 use crate::model::validate::{validate, Violation};
 use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
@@ -92,13 +91,7 @@ fn run(
         params: values,
     };
     match em.model.execute(&call) {
-        Ok(body) => {
-            let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
-            Ok((
-                action.name.clone(),
-                shape::conform(&action.response, body, &structs),
-            ))
-        }
+        Ok(body) => Ok((action.name.clone(), body)),
         Err(f) => Err(resolve(d, &f.code, 400, f.detail)),
     }
 }

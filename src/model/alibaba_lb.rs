@@ -302,7 +302,9 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
 }
 
 fn lb_summary(r: &Resource) -> Value {
-    let mut m = Map::new();
+    // Sized for everything below and the documented fields the answer fills in, so the map
+    // never rehashes.
+    let mut m = Map::with_capacity(24);
     for k in [
         "LoadBalancerId",
         "LoadBalancerName",

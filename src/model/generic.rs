@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 use super::binding::{Binding, IdRef, Kind, ListPlan, Paging, Verb};
 use super::lifecycle::{birth, completion, step};
-use super::project::{fill, project};
+use super::project::project;
+use super::shape;
 use super::store::{Pending, Resource, Store};
 use super::{Call, Ctx, Failure, Outcome};
 use crate::spec::{
@@ -359,18 +360,14 @@ fn envelope(d: &Dialect) -> Vec<&str> {
     common.chain(["RequestId", "requestId"]).collect()
 }
 
-/// Any handler's answer with every documented field present, as the vendors answer (zero
-/// where the model has nothing to say); envelope fields a handler set, such as the task
-/// requestId of v2's asynchronous answers, are kept.
+/// Any handler's answer in the documented shape ([`shape::conform`]): every documented field
+/// present, as the vendors answer (zero where the model has nothing to say), with the documented
+/// wrapping and types; envelope fields a handler set, such as the task requestId of v2's
+/// asynchronous answers, are kept.
 pub fn complete(call: &Call, body: Map<String, Value>) -> Map<String, Value> {
     let d = call.dialect;
-    if call.action.response.is_empty() {
-        return body;
-    }
     let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
-    let mut body = body;
-    fill(&call.action.response, &mut body, &structs, &envelope(d));
-    body
+    shape::conform(&call.action.response, body, &structs, &envelope(d))
 }
 
 fn read(s: &Store, call: &Call, b: &Binding) -> Outcome {
