@@ -364,3 +364,62 @@ fn catalogue_reads_answer_the_documented_example() {
     let listed = zones["Zones"]["Zone"].as_array().map(Vec::len).unwrap_or(0);
     assert!(listed > 0, "the example's zones: {zones}");
 }
+
+#[test]
+fn slb_tags_added_are_described_and_removed() {
+    let m = model();
+    let lb = slb_lb(&m);
+    let tags =
+        json!([{"TagKey": "team", "TagValue": "web"}, {"TagKey": "env", "TagValue": "prod"}]);
+    slb(
+        &m,
+        "AddTags",
+        json!({"RegionId": "cn-hangzhou", "LoadBalancerId": lb, "Tags": tags}),
+    )
+    .unwrap();
+    let d = slb(
+        &m,
+        "DescribeTags",
+        json!({"RegionId": "cn-hangzhou", "LoadBalancerId": lb}),
+    )
+    .unwrap();
+    let sets = d["TagSets"]["TagSet"].as_array().unwrap();
+    assert_eq!(sets.len(), 2, "{d}");
+    assert!(sets.iter().all(|t| t["InstanceCount"] == 1), "{d}");
+    assert_eq!(d["TotalCount"], 2);
+
+    // A second load balancer with one of the tags: that tag set counts two instances.
+    let lb2 = slb_lb(&m);
+    let team = json!([{"TagKey": "team", "TagValue": "web"}]);
+    slb(
+        &m,
+        "AddTags",
+        json!({"RegionId": "cn-hangzhou", "LoadBalancerId": lb2, "Tags": team}),
+    )
+    .unwrap();
+    let by_key = slb(
+        &m,
+        "DescribeTags",
+        json!({"RegionId": "cn-hangzhou", "Tags": [{"TagKey": "team"}]}),
+    )
+    .unwrap();
+    let sets = by_key["TagSets"]["TagSet"].as_array().unwrap();
+    assert_eq!(sets.len(), 1, "{by_key}");
+    assert_eq!(sets[0]["TagValue"], "web");
+    assert_eq!(sets[0]["InstanceCount"], 2, "{by_key}");
+
+    slb(
+        &m,
+        "RemoveTags",
+        json!({"RegionId": "cn-hangzhou", "LoadBalancerId": lb, "Tags": tags}),
+    )
+    .unwrap();
+    let left = slb(
+        &m,
+        "DescribeTags",
+        json!({"RegionId": "cn-hangzhou", "LoadBalancerId": lb}),
+    )
+    .unwrap();
+    assert_eq!(left["TagSets"]["TagSet"], json!([]), "{left}");
+    assert_eq!(left["TotalCount"], 0);
+}

@@ -39,6 +39,7 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             backend_servers(s, call)
         }
         "DescribeHealthStatus" => describe_health(s, call),
+        "DescribeTags" if call.dialect.id() == "aliyun-slb" => super::tags::describe_tags(s, call),
         n if listener_protocol(n, "CreateLoadBalancer", "Listener").is_some() => {
             create_listener(ctx, s, call)
         }

@@ -718,7 +718,7 @@ fn merge(have: &mut Vec<Value>, new: &[Value], only_known: bool) {
 }
 
 /// The items of a list parameter: a list, a JSON list in a string, or comma-separated words.
-fn member_items(v: &Value) -> Vec<Value> {
+pub fn member_items(v: &Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a.clone(),
         Value::String(s) if s.trim_start().starts_with('[') => {

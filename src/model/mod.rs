@@ -7,6 +7,7 @@
 //! - [`store`]: resources per account, ids;
 //! - [`attrs`]: a resource's attributes, a compact `Map`;
 //! - [`clock`]: real or manual model time;
+//! - [`tags`]: SLB's tag sets, counted over the load balancers that carry them;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
 //! - [`tencent_v2`]: the legacy v2 load balancers, listeners, backends and tasks, so far.
@@ -24,6 +25,7 @@ pub mod lifecycle;
 pub mod project;
 pub mod shape;
 pub mod store;
+pub mod tags;
 pub mod tencent_clb;
 pub mod tencent_v2;
 pub mod validate;
