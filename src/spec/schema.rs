@@ -314,6 +314,28 @@ pub struct ErrorCode {
     pub source: Option<Source>,
 }
 
+impl ErrorCode {
+    /// Whether an answered `code` is this documented one: the same text, or, for a template
+    /// such as ENS's `Missing%s` (`%s` is a parameter name), the template filled with a name
+    /// (`MissingLoadBalancerId`; a dotted code such as `InvalidTimeStamp.Expired` is no fill).
+    pub fn matches(&self, code: &str) -> bool {
+        self.code == code || self.fill(code).is_some()
+    }
+
+    /// What `code` puts in this template's `%s` (`LoadBalancerId` of `MissingLoadBalancerId`).
+    pub fn fill<'c>(&self, code: &'c str) -> Option<&'c str> {
+        let (pre, post) = self.code.split_once("%s")?;
+        code.strip_prefix(pre)
+            .and_then(|rest| rest.strip_suffix(post))
+            .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric()))
+    }
+
+    /// Whether the code is a template (`Invalid%s`).
+    pub fn is_template(&self) -> bool {
+        self.code.contains("%s")
+    }
+}
+
 /// The dialect-level error table, `spec/<dialect>/errors.toml`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
