@@ -69,6 +69,24 @@ pub struct ModelHints {
     /// The code for creating what already exists (a key pair name taken).
     #[serde(default)]
     pub already_exists: Option<String>,
+    /// Per parameter or structure field name (`Weight`, the last name of
+    /// `BackendServers.0.Weight`), the code for a value the spec refuses (range, enum, length,
+    /// pattern), where the action documents that code.
+    #[serde(default)]
+    pub invalid: BTreeMap<String, String>,
+    /// Per list parameter (`BackendServers`), the code for more items than the spec allows,
+    /// where the action documents that code.
+    #[serde(default)]
+    pub too_many: BTreeMap<String, String>,
+    /// Per id field (`ServerCertificateId`), the code for deleting a resource another one still
+    /// names in that field (a certificate an HTTPS listener uses), where the delete documents it.
+    #[serde(default)]
+    pub in_use: BTreeMap<String, String>,
+    /// Per kind of refused value (`range`, `enum`, `length`, `pattern`, `count`), the code
+    /// answered where the action documents it and no `invalid` / `too_many` entry applies
+    /// (Tencent's `InvalidParameterValue.Range` / `.Length`).
+    #[serde(default)]
+    pub by_violation: BTreeMap<String, String>,
 }
 
 impl ModelHints {

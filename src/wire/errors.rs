@@ -157,6 +157,9 @@ pub fn violation_error(d: &Dialect, action: &Action, v: &Violation) -> ApiError 
     {
         return resolve(d, code, status, v.to_string());
     }
+    if let Some(code) = hinted(d, action, v) {
+        return resolve(d, code, status, v.to_string());
+    }
     let name = v.param().split(['.', '[']).next().unwrap_or("");
     let templated = action
         .errors
@@ -171,4 +174,34 @@ pub fn violation_error(d: &Dialect, action: &Action, v: &Violation) -> ApiError 
         Some(code) => resolve(d, &code, status, v.to_string()),
         None => resolve(d, base, status, v.to_string()),
     }
+}
+
+/// The code the dialect's `[model]` `invalid` / `too_many` tables give the violated parameter
+/// (by its last name that is not an index), else `by_violation` gives its kind of violation, if
+/// the action documents it: its own table, or a dialect-level row naming the action.
+fn hinted<'d>(d: &'d Dialect, action: &Action, v: &Violation) -> Option<&'d str> {
+    let h = &d.header.model;
+    let (table, kind) = match v {
+        Violation::ItemCount { .. } => (&h.too_many, "count"),
+        Violation::OutOfRange { .. } => (&h.invalid, "range"),
+        Violation::NotInEnum { .. } => (&h.invalid, "enum"),
+        Violation::Length { .. } => (&h.invalid, "length"),
+        Violation::Pattern { .. } => (&h.invalid, "pattern"),
+        _ => return None,
+    };
+    let name = v
+        .param()
+        .split(['.', '[', ']'])
+        .rfind(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))?;
+    let documented = |code: &str| {
+        action.errors.iter().any(|e| e.code == code)
+            || d.errors
+                .iter()
+                .any(|e| e.code == code && e.actions.iter().any(|a| a == &action.name))
+    };
+    [table.get(name), h.by_violation.get(kind)]
+        .into_iter()
+        .flatten()
+        .find(|c| documented(c))
+        .map(String::as_str)
 }
