@@ -342,6 +342,12 @@ const EXPECTED_REFUSALS: &[(&str, &str, &str)] = &[
     ("aliyun-ens", "StartInstance", "IncorrectInstanceStatus"),
     // DeleteLoadBalancerListener removed the listener and its rules with it.
     ("aliyun-slb", "DeleteRules", "InvalidParameter"),
+    // The world's HTTPS listener still uses the certificate (the [model] in_use code).
+    (
+        "aliyun-slb",
+        "DeleteServerCertificate",
+        "CertificateAndPrivateKeyIsRefered",
+    ),
     // The synthesized request cannot satisfy the sticky-session rules of these two.
     (
         "aliyun-slb",

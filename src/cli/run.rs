@@ -257,6 +257,9 @@ pub fn spec_coverage(spec: &Spec, suite: Option<PathBuf>, json: bool) -> Result<
                 for m in &c.missing {
                     println!("    never: {m}");
                 }
+                for n in &c.not_provokable {
+                    println!("    not provokable: {} ({})", n.item, n.reason);
+                }
             } else if !c.missing.is_empty() {
                 println!("    never: {} edges (--json lists them)", c.missing.len());
             }

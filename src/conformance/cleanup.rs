@@ -194,6 +194,24 @@ pub async fn delete_all(
     admin: bool,
     manual_clock: bool,
 ) -> Vec<(Created, String)> {
+    let left = delete_pass(client, spec, items, admin, manual_clock).await;
+    if left.is_empty() {
+        return left;
+    }
+    // What was refused as still in use (a certificate an HTTPS listener names) may be free
+    // now that the rest is gone: one more pass over it.
+    let again = left.into_iter().map(|(c, _)| c).collect();
+    delete_pass(client, spec, again, admin, manual_clock).await
+}
+
+/// One attempt at deleting each of `items`, in order; what could not be deleted, and why.
+async fn delete_pass(
+    client: &Client,
+    spec: &Spec,
+    items: Vec<Created>,
+    admin: bool,
+    manual_clock: bool,
+) -> Vec<(Created, String)> {
     let mut left = Vec::new();
     if items.is_empty() {
         return left;

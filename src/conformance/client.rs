@@ -34,7 +34,16 @@ pub enum Signing {
     Expired,
     /// An access key the target does not know.
     UnknownKey,
+    /// Signed properly but naming a signature method no dialect supports (`HMAC-MD5`); Tencent
+    /// 3.0, whose method is the header's algorithm: a malformed Authorization header (its
+    /// SignedHeaders field renamed).
+    BadMethod,
+    /// Signed properly over a timestamp that is not one (`not-a-timestamp`).
+    BadTimestamp,
 }
+
+/// What [`Signing::BadTimestamp`] sends as the timestamp.
+const NOT_A_TIMESTAMP: &str = "not-a-timestamp";
 
 /// Options of one call.
 #[derive(Debug, Clone, Default)]
@@ -198,12 +207,19 @@ impl Client {
                     .as_deref()
                     .unwrap_or("json")
                     .to_ascii_uppercase();
-                let ts = aliyun_v1::format_iso8601(now);
+                let ts = match opts.signing {
+                    Signing::BadTimestamp => NOT_A_TIMESTAMP.into(),
+                    _ => aliyun_v1::format_iso8601(now),
+                };
+                let method = match opts.signing {
+                    Signing::BadMethod => "HMAC-MD5",
+                    _ => "HMAC-SHA1",
+                };
                 let mut p: Vec<(String, String)> = vec![
                     ("Format".into(), format),
                     ("Version".into(), d.header.version.clone()),
                     ("AccessKeyId".into(), key.id.clone()),
-                    ("SignatureMethod".into(), "HMAC-SHA1".into()),
+                    ("SignatureMethod".into(), method.into()),
                     ("SignatureVersion".into(), "1.0".into()),
                     ("SignatureNonce".into(), nonce),
                     ("Timestamp".into(), ts),
@@ -238,6 +254,7 @@ impl Client {
                 req.set_header("X-TC-Version", d.header.version.clone());
                 req.set_header("X-TC-Region", region);
                 tc3::sign(&mut req, &key.id, &key.secret, "clb", now);
+                break_tc3(&mut req, opts.signing);
                 req
             }
             Protocol::V2 => {
@@ -246,13 +263,21 @@ impl Client {
                     Some(Value::String(r)) => r,
                     _ => "gz".into(),
                 };
+                let v2_timestamp = match opts.signing {
+                    Signing::BadTimestamp => NOT_A_TIMESTAMP.into(),
+                    _ => now.to_string(),
+                };
+                let v2_method = match opts.signing {
+                    Signing::BadMethod => "HmacMD5",
+                    _ => "HmacSHA256",
+                };
                 let mut p: Vec<(String, String)> = vec![
                     ("Action".into(), action.into()),
                     ("Region".into(), region),
                     ("SecretId".into(), key.id.clone()),
-                    ("Timestamp".into(), now.to_string()),
+                    ("Timestamp".into(), v2_timestamp),
                     ("Nonce".into(), nonce),
-                    ("SignatureMethod".into(), "HmacSHA256".into()),
+                    ("SignatureMethod".into(), v2_method.into()),
                 ];
                 p.extend(flatten::flatten(&own, 0));
                 let sig = tencent_hmac::sign("GET", &self.host, "/v2/index.php", &p, &key.secret);
@@ -267,7 +292,23 @@ impl Client {
             }
         }
     }
+}
 
+/// A signed Tencent 3.0 request broken after signing as `signing` asks: the algorithm of its
+/// Authorization header, or its X-TC-Timestamp.
+fn break_tc3(req: &mut HttpRequest, signing: Signing) {
+    match signing {
+        Signing::BadMethod => {
+            if let Some(a) = req.header("Authorization").map(str::to_string) {
+                req.set_header("Authorization", a.replacen("SignedHeaders=", "Headers=", 1));
+            }
+        }
+        Signing::BadTimestamp => req.set_header("X-TC-Timestamp", NOT_A_TIMESTAMP),
+        _ => {}
+    }
+}
+
+impl Client {
     /// Signs and sends one call.
     pub async fn call(
         &self,

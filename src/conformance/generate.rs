@@ -47,6 +47,35 @@ pub fn code_patterns(p: Protocol) -> (&'static str, &'static str, &'static str) 
     }
 }
 
+/// [`code_patterns`] widened by what the dialect's spec says a refused value answers: the codes
+/// of its `[model]` `invalid` / `too_many` tables (SLB's `TooManyBackendServers`) and, where it
+/// documents `Invalid%s` / `Missing%s` templates, their fills (ENS's `InvalidListenerPort`).
+fn dialect_patterns(d: &Dialect) -> (String, &'static str, String) {
+    let (invalid, missing, valid_not) = code_patterns(d.header.protocol);
+    let h = &d.header.model;
+    let mut hinted: Vec<String> = h
+        .invalid
+        .values()
+        .chain(h.too_many.values())
+        .chain(h.by_violation.values())
+        .map(|c| regex::escape(c))
+        .collect();
+    hinted.sort();
+    hinted.dedup();
+    let mut extra = String::new();
+    if !hinted.is_empty() {
+        extra = format!("|^({})$", hinted.join("|"));
+    }
+    if d.all_errors().any(|e| e.is_template()) {
+        extra.push_str("|^(Invalid|Missing)[A-Za-z0-9]+$");
+    }
+    (
+        format!("{invalid}{extra}"),
+        missing,
+        format!("{valid_not}{extra}"),
+    )
+}
+
 /// The parameters of a request as flat pairs, the way the client sends them.
 fn as_pairs(d: &Dialect, m: &Map<String, Value>) -> Vec<(String, String)> {
     match d.header.protocol {
@@ -583,7 +612,8 @@ pub fn generate(
 ) -> Generated {
     let mut g = Generated::default();
     for d in &spec.dialects {
-        let (invalid_re, missing_re, valid_not_re) = code_patterns(d.header.protocol);
+        let (invalid_re, missing_re, valid_not_re) = dialect_patterns(d);
+        let (invalid_re, valid_not_re) = (invalid_re.as_str(), valid_not_re.as_str());
         let bindings = super::cleanup::bindings(d);
         for a in d.actions.values() {
             let base = match base_request(d, a, fixtures.get(d.id())) {

@@ -171,7 +171,8 @@ pub async fn run(spec: Arc<Spec>, target: &Target, opts: &RunOptions) -> Result<
         .iter()
         .map(|r| (r.dialect.as_str(), r.coverage.as_slice()))
         .collect();
-    let coverage = report::coverage::compute(&spec, &dialects, ran.into_iter());
+    let unprovokable = report::coverage::load_not_provokable(&spec, &opts.suite)?;
+    let coverage = report::coverage::compute(&spec, &dialects, &unprovokable, ran.into_iter());
     Ok(Report {
         schema: report::SCHEMA.into(),
         target: target.name.clone(),
@@ -196,9 +197,11 @@ pub fn static_coverage(
         .iter()
         .map(|c| (c.dialect.clone(), c.coverage_items()))
         .collect();
+    let unprovokable = report::coverage::load_not_provokable(spec, &opts.suite)?;
     let cov = report::coverage::compute(
         spec,
         &dialects,
+        &unprovokable,
         items.iter().map(|(d, i)| (d.as_str(), i.as_slice())),
     );
     Ok((cov, not_generated))

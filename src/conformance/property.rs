@@ -35,7 +35,7 @@ use crate::model::clock::ClockMode;
 use crate::model::validate::validate;
 use crate::model::{Call, Model};
 use crate::spec::{Dialect, Protocol, Spec};
-use crate::wire::errors::param_error;
+use crate::wire::errors::{param_error, violation_error};
 use crate::wire::{flatten, params};
 
 /// The number of load-balancer slots, listener ports and backend servers in the pool.
@@ -564,7 +564,7 @@ impl Oracle<'_> {
             return Err("UnknownParameter".into());
         }
         let values = validate(a, &decoded.values, &structs)
-            .map_err(|v| validation_code(d, v[0].is_missing()).to_string())?;
+            .map_err(|v| violation_error(d, a, &v[0]).code)?;
         self.requests += 1;
         let rid = format!("lbconform-property-{}", self.requests);
         let call = Call {

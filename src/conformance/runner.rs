@@ -603,13 +603,10 @@ impl Runner {
     }
 }
 
-/// The statuses the spec documents for `code` in `d` (empty when it documents none).
+/// The statuses the spec documents for `code` in `d` (empty when it documents none); a code
+/// that fills a template (`MissingLoadBalancerId`) has the template's.
 pub fn documented_statuses(d: &Dialect, code: &str) -> Vec<u16> {
-    let mut s: Vec<u16> = d
-        .all_errors()
-        .filter(|e| e.code == code)
-        .map(|e| e.http_status)
-        .collect();
+    let mut s: Vec<u16> = d.errors_for(code).iter().map(|e| e.http_status).collect();
     s.sort_unstable();
     s.dedup();
     s

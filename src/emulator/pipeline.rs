@@ -8,10 +8,10 @@ use serde_json::{Map, Value};
 
 use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
-use crate::model::validate::{validate, Violation};
+use crate::model::validate::validate;
 use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
-use crate::wire::errors::{decode_error, param_error, resolve, ApiError};
+use crate::wire::errors::{decode_error, param_error, resolve, violation_error, ApiError};
 use crate::wire::request::{param, HttpRequest};
 use crate::wire::response::aliyun::{self, Format};
 use crate::wire::response::{tencent, v2, Rendered};
@@ -82,7 +82,7 @@ fn run(
     let values = validate(action, &values, &|n: &str| {
         d.structures.get(n).map(|s| s.fields.as_slice())
     })
-    .map_err(|v| violation(d, &v[0]))?;
+    .map_err(|v| violation_error(d, action, &v[0]))?;
     let call = Call {
         dialect: d,
         action,
@@ -198,8 +198,6 @@ fn is_signature_param(k: &str) -> bool {
 #[derive(Clone, Copy)]
 enum Kind {
     NoAction,
-    Missing,
-    Invalid,
     Unavailable,
     Throttled,
 }
@@ -208,32 +206,14 @@ enum Kind {
 fn code(d: &Dialect, k: Kind) -> &'static str {
     match (d.header.protocol, k) {
         (Protocol::Rpc, Kind::NoAction) => "UnsupportedOperation",
-        (Protocol::Rpc, Kind::Missing) => "MissingParameter",
-        (Protocol::Rpc, Kind::Invalid) => "InvalidParameter",
         (Protocol::Rpc, Kind::Unavailable | Kind::Throttled) => "ServiceUnavailable",
         (Protocol::Tc3, Kind::NoAction) => "InvalidAction",
-        (Protocol::Tc3, Kind::Missing) => "MissingParameter",
-        (Protocol::Tc3, Kind::Invalid) => "InvalidParameterValue",
         (Protocol::Tc3, Kind::Unavailable) => "InternalError",
         (Protocol::Tc3, Kind::Throttled) => "RequestLimitExceeded",
-        (Protocol::V2, Kind::NoAction | Kind::Missing | Kind::Invalid) => "4000",
+        (Protocol::V2, Kind::NoAction) => "4000",
         (Protocol::V2, Kind::Unavailable) => "6200",
         (Protocol::V2, Kind::Throttled) => "4400",
     }
-}
-
-fn violation(d: &Dialect, v: &Violation) -> ApiError {
-    let kind = if v.is_missing() {
-        Kind::Missing
-    } else {
-        Kind::Invalid
-    };
-    let fallback = if d.header.protocol == Protocol::Rpc {
-        400
-    } else {
-        200
-    };
-    resolve(d, code(d, kind), fallback, v.to_string())
 }
 
 fn success(

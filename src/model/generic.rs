@@ -656,11 +656,35 @@ fn delete(s: &mut Store, call: &Call, b: &Binding) -> Outcome {
     let ids = targets(call, b);
     for id in &ids {
         allowed(call, found(s, call, id)?)?;
+        not_in_use(s, call, b, id)?;
     }
     for id in &ids {
         s.remove_tree(id);
     }
     Ok(answer(call, &Map::new()))
+}
+
+/// A delete of what another resource of the account still names in the target's id field is
+/// refused with the `[model]` `in_use` code for that field, where the action documents it.
+fn not_in_use(s: &Store, call: &Call, b: &Binding, id: &str) -> Result<(), Failure> {
+    let Some(key) = target(call, b).map(|t| t.key.as_str()) else {
+        return Ok(());
+    };
+    let Some(code) = call.dialect.header.model.in_use.get(key) else {
+        return Ok(());
+    };
+    if !call.action.errors.iter().any(|e| &e.code == code) {
+        return Ok(());
+    }
+    let names = |v: &Value| values(v).iter().any(|x| x == id);
+    let user = s
+        .resources
+        .values()
+        .find(|r| r.account == call.account && r.id != id && r.attrs.get(key).is_some_and(names));
+    match user {
+        Some(r) => Err(Failure::new(code, format!("{id} is used by {}", r.id))),
+        None => Ok(()),
+    }
 }
 
 /// The identity of a list item: its id, address and port fields (a backend is its server and

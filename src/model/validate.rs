@@ -46,6 +46,8 @@ pub enum Violation {
         kind: RuleKind,
         params: Vec<String>,
         description: String,
+        /// The code the rule documents for its violation, if it names one.
+        error: Option<String>,
     },
 }
 
@@ -349,6 +351,7 @@ fn apply_rule(
         kind: rule.kind,
         params,
         description: rule.description.clone(),
+        error: rule.error.clone(),
     };
     match rule.kind {
         RuleKind::LessThan | RuleKind::LessEqual | RuleKind::RaiseToAtLeast => {

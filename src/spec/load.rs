@@ -55,6 +55,18 @@ impl Dialect {
             .iter()
             .chain(self.actions.values().flat_map(|a| a.errors.iter()))
     }
+
+    /// The documented rows an answered `code` stands for: those naming it exactly, else the
+    /// templates it fills (`MissingLoadBalancerId` for `Missing%s`).
+    pub fn errors_for<'a>(&'a self, code: &'a str) -> Vec<&'a ErrorCode> {
+        let exact: Vec<_> = self.all_errors().filter(|e| e.code == code).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        self.all_errors()
+            .filter(|e| e.is_template() && e.matches(code))
+            .collect()
+    }
 }
 
 /// The whole spec: every dialect found under the spec directory, ordered by id.

@@ -69,6 +69,24 @@ pub struct ModelHints {
     /// The code for creating what already exists (a key pair name taken).
     #[serde(default)]
     pub already_exists: Option<String>,
+    /// Per parameter or structure field name (`Weight`, the last name of
+    /// `BackendServers.0.Weight`), the code for a value the spec refuses (range, enum, length,
+    /// pattern), where the action documents that code.
+    #[serde(default)]
+    pub invalid: BTreeMap<String, String>,
+    /// Per list parameter (`BackendServers`), the code for more items than the spec allows,
+    /// where the action documents that code.
+    #[serde(default)]
+    pub too_many: BTreeMap<String, String>,
+    /// Per id field (`ServerCertificateId`), the code for deleting a resource another one still
+    /// names in that field (a certificate an HTTPS listener uses), where the delete documents it.
+    #[serde(default)]
+    pub in_use: BTreeMap<String, String>,
+    /// Per kind of refused value (`range`, `enum`, `length`, `pattern`, `count`), the code
+    /// answered where the action documents it and no `invalid` / `too_many` entry applies
+    /// (Tencent's `InvalidParameterValue.Range` / `.Length`).
+    #[serde(default)]
+    pub by_violation: BTreeMap<String, String>,
 }
 
 impl ModelHints {
@@ -312,6 +330,28 @@ pub struct ErrorCode {
     /// Required in dialect-level tables; inherited from the action otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+}
+
+impl ErrorCode {
+    /// Whether an answered `code` is this documented one: the same text, or, for a template
+    /// such as ENS's `Missing%s` (`%s` is a parameter name), the template filled with a name
+    /// (`MissingLoadBalancerId`; a dotted code such as `InvalidTimeStamp.Expired` is no fill).
+    pub fn matches(&self, code: &str) -> bool {
+        self.code == code || self.fill(code).is_some()
+    }
+
+    /// What `code` puts in this template's `%s` (`LoadBalancerId` of `MissingLoadBalancerId`).
+    pub fn fill<'c>(&self, code: &'c str) -> Option<&'c str> {
+        let (pre, post) = self.code.split_once("%s")?;
+        code.strip_prefix(pre)
+            .and_then(|rest| rest.strip_suffix(post))
+            .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric()))
+    }
+
+    /// Whether the code is a template (`Invalid%s`).
+    pub fn is_template(&self) -> bool {
+        self.code.contains("%s")
+    }
 }
 
 /// The dialect-level error table, `spec/<dialect>/errors.toml`.

@@ -7,7 +7,8 @@
 use super::auth::AuthError;
 use super::encode::DecodeError;
 use super::params::ParamError;
-use crate::spec::{Dialect, Protocol};
+use crate::model::validate::Violation;
+use crate::spec::{Action, Dialect, Protocol};
 
 /// An error as a dialect answers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +78,7 @@ pub fn codes(protocol: Protocol) -> Vec<&'static str> {
 /// `code` with the HTTP status and message the spec documents for it. A code documented several
 /// times (SLB's InvalidParameter has rows with 400 and 404) takes its most frequent status.
 pub fn resolve(d: &Dialect, code: &str, fallback_status: u16, detail: String) -> ApiError {
-    let rows: Vec<_> = d.all_errors().filter(|e| e.code == code).collect();
+    let rows = d.errors_for(code);
     let mut counts: Vec<(u16, usize)> = Vec::new();
     for r in &rows {
         match counts.iter_mut().find(|(s, _)| *s == r.http_status) {
@@ -95,10 +96,13 @@ pub fn resolve(d: &Dialect, code: &str, fallback_status: u16, detail: String) ->
     let http_status = best.map_or(fallback_status, |(s, _)| s);
     // A code documented with one message gets it; one documented with several (SLB's
     // MissingParameter names the parameter in each row) gets only what happened.
-    let mut messages: Vec<&str> = rows
+    let mut messages: Vec<String> = rows
         .iter()
         .filter(|r| r.http_status == http_status && !r.message.is_empty())
-        .map(|r| r.message.as_str())
+        .map(|r| match r.fill(code) {
+            Some(name) => r.message.replace("%s", name),
+            None => r.message.clone(),
+        })
         .collect();
     messages.sort_unstable();
     messages.dedup();
@@ -134,4 +138,70 @@ pub fn param_error(d: &Dialect, e: &ParamError) -> ApiError {
         200
     };
     resolve(d, code, status, e.to_string())
+}
+
+/// The answer to a request `action` refuses by its spec: the code a rule names; else the
+/// dialect's missing or invalid code, filled into the action's own template where it documents
+/// one whose prefix that code begins with (ENS `Missing%s` -> `MissingLoadBalancerId`).
+pub fn violation_error(d: &Dialect, action: &Action, v: &Violation) -> ApiError {
+    let (base, status) = match (d.header.protocol, v.is_missing()) {
+        (Protocol::Rpc, true) => ("MissingParameter", 400),
+        (Protocol::Rpc, false) => ("InvalidParameter", 400),
+        (Protocol::Tc3, true) => ("MissingParameter", 200),
+        (Protocol::Tc3, false) => ("InvalidParameterValue", 200),
+        (Protocol::V2, _) => ("4000", 200),
+    };
+    if let Violation::Rule {
+        error: Some(code), ..
+    } = v
+    {
+        return resolve(d, code, status, v.to_string());
+    }
+    if let Some(code) = hinted(d, action, v) {
+        return resolve(d, code, status, v.to_string());
+    }
+    let name = v.param().split(['.', '[']).next().unwrap_or("");
+    let templated = action
+        .errors
+        .iter()
+        .filter(|e| e.is_template())
+        .find_map(|e| {
+            let (pre, post) = e.code.split_once("%s")?;
+            let code = format!("{pre}{name}{post}");
+            (base.starts_with(pre) && e.fill(&code).is_some()).then_some(code)
+        });
+    match templated {
+        Some(code) => resolve(d, &code, status, v.to_string()),
+        None => resolve(d, base, status, v.to_string()),
+    }
+}
+
+/// The code the dialect's `[model]` `invalid` / `too_many` tables give the violated parameter
+/// (by its last name that is not an index), else `by_violation` gives its kind of violation, if
+/// the action documents it: its own table, or a dialect-level row naming the action.
+fn hinted<'d>(d: &'d Dialect, action: &Action, v: &Violation) -> Option<&'d str> {
+    let h = &d.header.model;
+    let (table, kind) = match v {
+        Violation::ItemCount { .. } => (&h.too_many, "count"),
+        Violation::OutOfRange { .. } => (&h.invalid, "range"),
+        Violation::NotInEnum { .. } => (&h.invalid, "enum"),
+        Violation::Length { .. } => (&h.invalid, "length"),
+        Violation::Pattern { .. } => (&h.invalid, "pattern"),
+        _ => return None,
+    };
+    let name = v
+        .param()
+        .split(['.', '[', ']'])
+        .rfind(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))?;
+    let documented = |code: &str| {
+        action.errors.iter().any(|e| e.code == code)
+            || d.errors
+                .iter()
+                .any(|e| e.code == code && e.actions.iter().any(|a| a == &action.name))
+    };
+    [table.get(name), h.by_violation.get(kind)]
+        .into_iter()
+        .flatten()
+        .find(|c| documented(c))
+        .map(String::as_str)
 }
