@@ -92,6 +92,9 @@ pub enum AdminOp {
     Advance,
     /// Fail the next `args.count` calls (`args.kind` = unavailable | throttle).
     Fail,
+    /// Fire the internal trigger `args.trigger` (`internal:expire`, `internal:fail` ...) of
+    /// resource `args.id`'s state machine: transitions no API call causes.
+    Transition,
 }
 
 impl AdminOp {
@@ -102,6 +105,7 @@ impl AdminOp {
             AdminOp::Health => "health",
             AdminOp::Advance => "clock/advance",
             AdminOp::Fail => "fail",
+            AdminOp::Transition => "transition",
         }
     }
 }

@@ -89,11 +89,11 @@ fn transition(
         )
     })?;
     if let Some(t) = t {
-        r.state = t.to.clone();
-        r.pending = completion(m, &t.to).map(|to| Pending {
+        r.pending = completion(m, &t.to, &r.state).map(|to| Pending {
             to: to.to_string(),
             due_ms: ctx.due(),
         });
+        r.state = t.to.clone();
     }
     Ok(())
 }

@@ -171,11 +171,11 @@ fn transition(ctx: &Ctx, call: &Call, r: &mut Resource) {
         return;
     };
     if let Ok(Some(t)) = next(call, r) {
-        r.state = t.to.clone();
-        r.pending = completion(m, &t.to).map(|to| Pending {
+        r.pending = completion(m, &t.to, &r.state).map(|to| Pending {
             to: to.to_string(),
             due_ms: ctx.due(),
         });
+        r.state = t.to.clone();
     }
 }
 

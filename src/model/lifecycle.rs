@@ -68,8 +68,11 @@ pub fn step<'m>(
     }
 }
 
-/// Where a transitional state goes when it completes (`starting` -> `running`).
-pub fn completion<'m>(m: &'m StateMachine, state: &str) -> Option<&'m str> {
+/// Where a transitional state goes when it completes (`starting` -> `running`), having been
+/// entered from `from`. A state shared by two changes completes to the one that leaves where
+/// it started: ENS's EPN `Excuting` ends `Stopped` after a stop from `Running`, and `Running`
+/// after a start from `Stopped`.
+pub fn completion<'m>(m: &'m StateMachine, state: &str, from: &str) -> Option<&'m str> {
     let transient = m
         .states
         .iter()
@@ -77,10 +80,16 @@ pub fn completion<'m>(m: &'m StateMachine, state: &str) -> Option<&'m str> {
     if !transient {
         return None;
     }
-    m.transitions
+    let ends: Vec<&str> = m
+        .transitions
         .iter()
-        .find(|t| t.from.eq_ignore_ascii_case(state) && t.trigger == "internal:complete")
+        .filter(|t| t.from.eq_ignore_ascii_case(state) && t.trigger == "internal:complete")
         .map(|t| t.to.as_str())
+        .collect();
+    ends.iter()
+        .find(|to| !to.eq_ignore_ascii_case(from))
+        .or(ends.first())
+        .copied()
 }
 
 /// The state a resource is born in by `trigger` (the machine's `absent -> X` transition, else
@@ -90,6 +99,6 @@ pub fn birth(m: &StateMachine, trigger: &str) -> (String, Option<String>) {
         Ok(Some(t)) => t.to.clone(),
         _ => m.initial.clone(),
     };
-    let next = completion(m, &to).map(str::to_string);
+    let next = completion(m, &to, "absent").map(str::to_string);
     (to, next)
 }

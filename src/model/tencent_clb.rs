@@ -121,7 +121,8 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     ))
 }
 
-/// Status 0 while creating, 1 once running (the documented LoadBalancer.Status codes).
+/// Status 0 while creating, 1 once running (the documented LoadBalancer.Status codes);
+/// Isolation 1 while isolated.
 fn lb_view(r: &Resource) -> Value {
     let mut m = Map::new();
     for k in [
@@ -141,6 +142,11 @@ fn lb_view(r: &Resource) -> Value {
     m.insert(
         "Status".into(),
         json!(if r.state == "creating" { 0 } else { 1 }),
+    );
+    // Isolation is its own field (LoadBalancer.Isolation 0/1), not a Status value.
+    m.insert(
+        "Isolation".into(),
+        json!(if r.state == "isolated" { 1 } else { 0 }),
     );
     Value::Object(m)
 }
