@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod codes;
 pub mod dispatch;
 pub mod pipeline;
 pub mod server;

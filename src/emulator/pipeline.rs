@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value};
 
+use super::codes::{code, validation, Kind};
 use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
 use crate::model::shape;
@@ -202,45 +203,13 @@ fn is_signature_param(k: &str) -> bool {
     )
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    NoAction,
-    Missing,
-    Invalid,
-    Unavailable,
-    Throttled,
-}
-
-/// The dialect's code for each kind of failure the pipeline itself produces.
-fn code(d: &Dialect, k: Kind) -> &'static str {
-    match (d.header.protocol, k) {
-        (Protocol::Rpc, Kind::NoAction) => "UnsupportedOperation",
-        (Protocol::Rpc, Kind::Missing) => "MissingParameter",
-        (Protocol::Rpc, Kind::Invalid) => "InvalidParameter",
-        (Protocol::Rpc, Kind::Unavailable | Kind::Throttled) => "ServiceUnavailable",
-        (Protocol::Tc3, Kind::NoAction) => "InvalidAction",
-        (Protocol::Tc3, Kind::Missing) => "MissingParameter",
-        (Protocol::Tc3, Kind::Invalid) => "InvalidParameterValue",
-        (Protocol::Tc3, Kind::Unavailable) => "InternalError",
-        (Protocol::Tc3, Kind::Throttled) => "RequestLimitExceeded",
-        (Protocol::V2, Kind::NoAction | Kind::Missing | Kind::Invalid) => "4000",
-        (Protocol::V2, Kind::Unavailable) => "6200",
-        (Protocol::V2, Kind::Throttled) => "4400",
-    }
-}
-
 fn violation(d: &Dialect, v: &Violation) -> ApiError {
-    let kind = if v.is_missing() {
-        Kind::Missing
-    } else {
-        Kind::Invalid
-    };
     let fallback = if d.header.protocol == Protocol::Rpc {
         400
     } else {
         200
     };
-    resolve(d, code(d, kind), fallback, v.to_string())
+    resolve(d, validation(d, v.is_missing()), fallback, v.to_string())
 }
 
 fn success(
