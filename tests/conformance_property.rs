@@ -4,7 +4,9 @@
 //! `target/lbconform-shrunk-<dialect>.toml`). `PROPTEST_CASES` sets the number of histories
 //! (default 32, up to 12 steps each; `LBCONFORM_PROPTEST_STEPS`, `LBCONFORM_PROPTEST_SEED`).
 //! Also: a target broken on purpose (the fault proxy) is caught, and the shrunk case replays
-//! the failure through the ordinary runner.
+//! the failure through the ordinary runner. A non-loopback target is skipped (with the reason)
+//! unless `LBCONFORM_ALLOW_BILLABLE=1`; load balancers are named with the run's prefix and
+//! deleted after each history, and a test checks nothing with the prefix is left.
 
 use std::sync::Arc;
 use std::time::Instant;
