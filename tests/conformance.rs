@@ -166,6 +166,7 @@ fn cases_without_their_needs_are_skipped_with_a_reason() {
             manual_clock: false,
             loopback: true,
             emulator: Some(em),
+            tls_origin: None,
         };
         let opts = RunOptions {
             filter: Some(regex::Regex::new("^(slb|clb|v2|ens)/").unwrap()),

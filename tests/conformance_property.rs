@@ -4,13 +4,17 @@
 //! `target/lbconform-shrunk-<dialect>.toml`). `PROPTEST_CASES` sets the number of histories
 //! (default 32, up to 12 steps each; `LBCONFORM_PROPTEST_STEPS`, `LBCONFORM_PROPTEST_SEED`).
 //! Also: a target broken on purpose (the fault proxy) is caught, and the shrunk case replays
-//! the failure through the ordinary runner.
+//! the failure through the ordinary runner. A non-loopback target is skipped (with the reason)
+//! unless `LBCONFORM_ALLOW_BILLABLE=1`; load balancers are named with the run's prefix and
+//! deleted after each history, and a test checks nothing with the prefix is left.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use lbconform::conformance::case::SuiteFile;
-use lbconform::conformance::property::{self, Op, Profile, PropConfig, PropFailure};
+use lbconform::conformance::cleanup;
+use lbconform::conformance::client::Client;
+use lbconform::conformance::property::{self, Op, Profile, PropConfig, PropFailure, Stats};
 use lbconform::conformance::proxy::{self, Fault};
 use lbconform::conformance::runner::{Outcome, RunConfig, Runner};
 use lbconform::conformance::target::{Credentials, Target};
@@ -52,6 +56,9 @@ fn the_target_answers_random_histories_as_the_model_predicts() {
         };
         let start = Instant::now();
         match property::check(&rt, spec.clone(), &target, &profile, &cfg) {
+            Ok(Stats {
+                skipped: Some(why), ..
+            }) => eprintln!("{}: skipped: {why}", d.id()),
             Ok(stats) => {
                 eprintln!(
                     "{}: {} histories of up to {} steps agree with the model ({:.2} s): {} calls, {} succeeded, errors {:?}",
@@ -179,4 +186,57 @@ fn a_running_listener_that_starts_again_is_caught() {
     let (clean, bad) = replay(spec, &f.case_toml, Fault::RestartRunningListener);
     assert_eq!(clean, Outcome::Pass);
     assert_eq!(bad, Outcome::Fail);
+}
+
+#[test]
+fn a_billable_target_is_refused_without_the_opt_in() {
+    let why = property::billable_refusal(false, false).expect("a non-loopback target is refused");
+    assert!(why.contains("LBCONFORM_ALLOW_BILLABLE"), "{why}");
+    assert_eq!(property::billable_refusal(false, true), None);
+    assert_eq!(property::billable_refusal(true, false), None);
+    // check() itself refuses: a target marked non-loopback runs no history.
+    let spec = spec();
+    let rt = runtime();
+    let mut t = rt.block_on(Target::embedded(spec.clone())).unwrap();
+    t.loopback = false;
+    let cfg = PropConfig {
+        allow_billable: false,
+        ..PropConfig::default()
+    };
+    let profile = Profile::of("aliyun-slb").unwrap();
+    let stats = property::check(&rt, spec, &t, &profile, &cfg).unwrap();
+    assert!(stats.skipped.is_some(), "{stats:?}");
+    assert_eq!(stats.calls, 0, "no call reached the target");
+}
+
+#[test]
+fn a_property_run_names_with_the_prefix_and_leaves_nothing() {
+    let spec = spec();
+    let rt = runtime();
+    let t = rt.block_on(Target::embedded(spec.clone())).unwrap();
+    let client = Client::new(&t);
+    let cfg = PropConfig {
+        cases: 8,
+        ..PropConfig::default()
+    };
+    // The runner's prefix for the same seed.
+    assert_eq!(cfg.prefix, RunConfig::new(cfg.seed).prefix);
+    assert!(cfg.prefix.starts_with("lbc-"), "{}", cfg.prefix);
+    for d in &spec.dialects {
+        let Some(profile) = Profile::of(d.id()) else {
+            continue;
+        };
+        let stats = property::check(&rt, spec.clone(), &t, &profile, &cfg)
+            .unwrap_or_else(|f| panic!("{}: {}", f.dialect, f.message));
+        assert!(stats.ok > 0, "{}: {stats:?}", d.id());
+        let left = rt
+            .block_on(cleanup::list_prefixed(
+                &client,
+                d,
+                &cfg.prefix,
+                "cn-hangzhou",
+            ))
+            .unwrap();
+        assert!(left.is_empty(), "{}: left behind: {left:?}", d.id());
+    }
 }

@@ -26,7 +26,8 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// `embedded` (the emulator, in-process on a loopback port) or a URL (`http://host:port`).
+    /// `embedded` (the emulator, in-process on a loopback port) or a URL (`http://host:port`,
+    /// `https://host[:port]`).
     #[arg(long, default_value = "embedded", env = "LBCONFORM_TARGET")]
     pub target: String,
     /// `all` or a dialect id (aliyun-slb, aliyun-ens, tencent-clb, tencent-clb-v2); repeatable.
@@ -50,8 +51,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Allow mutating cases against a non-loopback target (they cost money there).
-    #[arg(long)]
+    #[arg(long, env = "LBCONFORM_ALLOW_BILLABLE")]
     pub allow_billable: bool,
+    /// A PEM file of extra root certificates to trust for an https target (a local TLS
+    /// terminator's self-signed certificate); the web roots are always trusted.
+    #[arg(long, env = "LBCONFORM_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Leave out the cases generated from the spec.
     #[arg(long)]
     pub no_generated: bool,
@@ -91,6 +96,10 @@ fn usage(e: anyhow::Error) -> Result<ExitCode> {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
+    if let Some(ca) = &args.ca_file {
+        // The client reads its extra roots from the variable (as `cargo test` runs do).
+        std::env::set_var(crate::conformance::client::CA_FILE_VAR, ca);
+    }
     let spec = Arc::new(spec::load_default()?);
     let filter = match args.filter.as_deref().map(regex::Regex::new).transpose() {
         Ok(f) => f,

@@ -2,18 +2,17 @@
 //!
 //! Signing reuses [`crate::wire`]: Alibaba RPC signature v1 (GET, query string, `Format=JSON`
 //! unless a case asks for XML), Tencent 3.0 TC3-HMAC-SHA256 (POST JSON), Tencent v2 HmacSHA256
-//! (GET `/v2/index.php`). Requests go over plain HTTP/1.1 with hyper, one connection each.
+//! (GET `/v2/index.php`). Requests go over HTTP or HTTPS with reqwest (rustls, the platform's
+//! web roots plus the PEM file `LBCONFORM_CA_FILE` names), connections reused per client. The
+//! request is sent as built: method, path, query, headers and body byte for byte, so a replay
+//! or a broken signature reaches the target exactly as signed.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tokio::net::TcpStream;
 
 use super::target::{Credentials, Key, Target};
 use crate::spec::{Dialect, Protocol};
@@ -115,10 +114,38 @@ pub struct Answer {
 /// Sends requests to one target.
 #[derive(Debug, Clone)]
 pub struct Client {
-    addr: std::net::SocketAddr,
+    /// Where requests go: `http://ADDR` or the target's `https://HOST[:PORT]`.
+    origin: String,
+    http: reqwest::Client,
     host: String,
     primary: Credentials,
     second: Option<Credentials>,
+}
+
+/// The variable naming a PEM file of extra root certificates (a local TLS terminator's).
+pub const CA_FILE_VAR: &str = "LBCONFORM_CA_FILE";
+
+/// The HTTP client: rustls with the web roots, plus the roots in `LBCONFORM_CA_FILE`; 30 s
+/// per request. A CA file that cannot be read is reported and left out, so the target's
+/// certificate check fails visibly rather than being skipped.
+fn http_client() -> reqwest::Client {
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(Duration::from_secs(30));
+    if let Some(path) = std::env::var_os(CA_FILE_VAR) {
+        match std::fs::read(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|pem| Ok(reqwest::Certificate::from_pem_bundle(&pem)?))
+        {
+            Ok(certs) => {
+                for c in certs {
+                    b = b.add_root_certificate(c);
+                }
+            }
+            Err(e) => eprintln!("{CA_FILE_VAR}={}: {e}", path.to_string_lossy()),
+        }
+    }
+    b.build().unwrap_or_default()
 }
 
 fn unix_now() -> i64 {
@@ -141,7 +168,8 @@ pub fn flat_value(v: &Value) -> String {
 impl Client {
     pub fn new(t: &Target) -> Client {
         Client {
-            addr: t.addr,
+            origin: t.origin(),
+            http: http_client(),
             host: t.host.clone(),
             primary: t.primary.clone(),
             second: t.second.clone(),
@@ -151,7 +179,8 @@ impl Client {
     /// A client for raw exchanges with `addr` (sending `host` as Host), with the documents' keys.
     pub fn raw(addr: std::net::SocketAddr, host: &str) -> Client {
         Client {
-            addr,
+            origin: format!("http://{addr}"),
+            http: http_client(),
             host: host.into(),
             primary: Credentials::documented(),
             second: None,
@@ -364,31 +393,28 @@ impl Client {
 
     /// One raw HTTP exchange: status, content type, body.
     pub async fn send(&self, req: &HttpRequest) -> Result<(u16, String, Vec<u8>)> {
-        let stream = TcpStream::connect(self.addr)
-            .await
-            .with_context(|| format!("connecting to {}", self.addr))?;
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .context("HTTP handshake")?;
-        tokio::spawn(conn);
-        let uri = if req.query.is_empty() {
-            req.path.clone()
-        } else {
-            format!("{}?{}", req.path, req.query)
-        };
-        let mut b = hyper::Request::builder()
-            .method(req.method.as_str())
-            .uri(uri)
-            .header("host", self.host.as_str());
-        for (k, v) in &req.headers {
-            if !k.eq_ignore_ascii_case("host") {
-                b = b.header(k.as_str(), v.as_str());
-            }
+        let mut url = format!("{}{}", self.origin, req.path);
+        if !req.query.is_empty() {
+            url.push('?');
+            url.push_str(&req.query);
         }
-        let r = b.body(Full::new(Bytes::from(req.body.clone())))?;
-        let resp = tokio::time::timeout(Duration::from_secs(30), sender.send_request(r))
+        let method = reqwest::Method::from_bytes(req.method.as_bytes())?;
+        let mut b = self
+            .http
+            .request(method, &url)
+            .header("host", self.host.as_str());
+        for (k, v) in req
+            .headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("host"))
+        {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        let resp = b
+            .body(req.body.clone())
+            .send()
             .await
-            .context("the target did not answer within 30 s")??;
+            .with_context(|| format!("sending to {}", self.origin))?;
         let status = resp.status().as_u16();
         let ct = resp
             .headers()
@@ -396,7 +422,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        let body = resp.into_body().collect().await?.to_bytes().to_vec();
+        let body = resp.bytes().await?.to_vec();
         Ok((status, ct, body))
     }
 

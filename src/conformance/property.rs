@@ -28,13 +28,15 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 use serde_json::{json, Map, Value};
 
 use super::case::{AdminOp, Case, Expect, Step};
+use super::cleanup::{self, Created};
 use super::client::{flat_value, CallOpts, Client};
-use super::runner::lookup;
+use super::runner::{lookup, RunConfig};
 use super::target::Target;
 use crate::model::clock::ClockMode;
 use crate::model::validate::validate;
 use crate::model::{Call, Model};
 use crate::spec::{Dialect, Protocol, Spec};
+use crate::wire::codes::{self, Kind};
 use crate::wire::errors::{param_error, violation_error};
 use crate::wire::{flatten, params};
 
@@ -367,18 +369,42 @@ pub struct PropConfig {
     pub cases: u32,
     pub max_steps: usize,
     pub seed: u64,
+    /// The name prefix of every load balancer created (`lbc-<seed hex>-`, as the runner's).
+    pub prefix: String,
+    /// Create resources on a non-loopback target (`LBCONFORM_ALLOW_BILLABLE=1`).
+    pub allow_billable: bool,
+}
+
+/// Why a property run must not touch the target, if it must not: histories create load
+/// balancers, which cost money on a real (non-loopback) endpoint unless billing is allowed.
+pub fn billable_refusal(loopback: bool, allow_billable: bool) -> Option<String> {
+    (!loopback && !allow_billable).then(|| {
+        "the target is not on a loopback address and property histories create resources: \
+         set LBCONFORM_ALLOW_BILLABLE=1 to allow it"
+            .to_string()
+    })
+}
+
+/// Whether an environment flag is set to a true value (`1`, `true`, `yes`).
+pub fn env_flag(name: &str) -> bool {
+    std::env::var(name)
+        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
 impl Default for PropConfig {
-    /// 32 cases of up to 12 steps; `PROPTEST_CASES` and `LBCONFORM_PROPTEST_SEED` override.
+    /// 32 cases of up to 12 steps; `PROPTEST_CASES`, `LBCONFORM_PROPTEST_STEPS`,
+    /// `LBCONFORM_PROPTEST_SEED` and `LBCONFORM_ALLOW_BILLABLE` override.
     fn default() -> PropConfig {
         let env = |n: &str| std::env::var(n).ok().and_then(|v| v.parse::<u64>().ok());
+        let seed = env("LBCONFORM_PROPTEST_SEED").unwrap_or(1);
         PropConfig {
             cases: env("PROPTEST_CASES").map(|c| c as u32).unwrap_or(32),
             max_steps: env("LBCONFORM_PROPTEST_STEPS")
                 .map(|s| s as usize)
                 .unwrap_or(12),
-            seed: env("LBCONFORM_PROPTEST_SEED").unwrap_or(1),
+            seed,
+            prefix: RunConfig::new(seed).prefix,
+            allow_billable: env_flag("LBCONFORM_ALLOW_BILLABLE"),
         }
     }
 }
@@ -401,6 +427,8 @@ pub struct Stats {
     pub calls: u64,
     pub ok: u64,
     pub errors: BTreeMap<String, u64>,
+    /// Why nothing ran (a billable target without the opt-in), when nothing did.
+    pub skipped: Option<String>,
 }
 
 /// One call's outcome: success with the projection, or an error code.
@@ -517,16 +545,6 @@ struct Oracle<'s> {
     requests: u64,
 }
 
-/// The codes the pipeline answers a validation failure with (as `emulator::pipeline` does).
-fn validation_code(d: &Dialect, missing: bool) -> &'static str {
-    match (d.header.protocol, missing) {
-        (Protocol::Rpc, true) | (Protocol::Tc3, true) => "MissingParameter",
-        (Protocol::Rpc, false) => "InvalidParameter",
-        (Protocol::Tc3, false) => "InvalidParameterValue",
-        (Protocol::V2, _) => "4000",
-    }
-}
-
 impl Oracle<'_> {
     /// The model's answer to `action` with `params` (as the client would send them).
     fn call(
@@ -536,7 +554,7 @@ impl Oracle<'_> {
     ) -> Result<Map<String, Value>, String> {
         let d = self.dialect;
         let Some(a) = d.action(action) else {
-            return Err(validation_code(d, false).to_string());
+            return Err(codes::code(d, Kind::NoAction).to_string());
         };
         let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
         let decoded = match d.header.protocol {
@@ -587,6 +605,12 @@ pub fn check(
     profile: &Profile,
     cfg: &PropConfig,
 ) -> Result<Stats, PropFailure> {
+    if let Some(why) = billable_refusal(target.loopback, cfg.allow_billable) {
+        return Ok(Stats {
+            skipped: Some(why),
+            ..Stats::default()
+        });
+    }
     let config = Config {
         cases: cfg.cases,
         failure_persistence: None,
@@ -600,7 +624,7 @@ pub fn check(
     let client = Client::new(target);
     let stats = std::sync::Mutex::new(Stats::default());
     let result = runner.run(&history(profile, cfg.max_steps), |h| {
-        let (steps, verdict) = rt.block_on(replay(&spec, target, &client, profile, &h));
+        let (steps, verdict) = rt.block_on(replay(&spec, target, &client, profile, cfg, &h));
         let mut s = stats.lock().unwrap_or_else(|p| p.into_inner());
         s.histories += 1;
         for st in steps.iter().filter(|st| st.call.is_some()) {
@@ -615,7 +639,7 @@ pub fn check(
     match result {
         Ok(()) => Ok(stats.into_inner().unwrap_or_else(|p| p.into_inner())),
         Err(TestError::Fail(_, h)) => {
-            let (steps, verdict) = rt.block_on(replay(&spec, target, &client, profile, &h));
+            let (steps, verdict) = rt.block_on(replay(&spec, target, &client, profile, cfg, &h));
             let message = verdict
                 .err()
                 .unwrap_or_else(|| "the failure did not reproduce".into());
@@ -641,6 +665,7 @@ async fn replay(
     target: &Target,
     client: &Client,
     profile: &Profile,
+    cfg: &PropConfig,
     history: &[Op],
 ) -> (Vec<Step>, Result<(), String>) {
     let Some(d) = spec.dialect(profile.dialect) else {
@@ -659,6 +684,7 @@ async fn replay(
         client,
         d,
         profile,
+        &cfg.prefix,
         history,
         &mut oracle,
         &mut ours,
@@ -666,19 +692,45 @@ async fn replay(
         &mut steps,
     )
     .await;
-    // Clean up what the history made on the target.
-    for vars in &theirs.lbs {
-        if let Some(id) = vars.get("lb") {
-            let mut v = BTreeMap::new();
-            v.insert("lb".to_string(), id.clone());
-            if let Value::Object(p) = subst(&profile.delete_lb.params, &v) {
-                let _ = client
-                    .call(d, profile.delete_lb.action, &p, &CallOpts::default())
-                    .await;
-            }
-        }
-    }
+    // Clean up what the history made on the target (those a DeleteLb removed are gone,
+    // which delete_all takes as deleted).
+    let made = theirs
+        .lbs
+        .iter()
+        .filter_map(|v| v.get("lb").and_then(Value::as_str))
+        .map(|id| created_lb(d, id))
+        .collect();
+    let left = cleanup::delete_all(client, spec, made, target.admin, target.manual_clock).await;
+    let verdict = match (verdict, left.first()) {
+        (Ok(()), Some((c, why))) => Err(format!("cleanup: {} was not deleted: {why}", c.id)),
+        (v, _) => v,
+    };
     (steps, verdict)
+}
+
+/// A load balancer the history created on the target, as the cleanup records it.
+fn created_lb(d: &Dialect, id: &str) -> Created {
+    Created {
+        dialect: d.id().to_string(),
+        id: id.to_string(),
+        key: "LoadBalancerId".into(),
+        second_account: false,
+        region: (d.id() == "aliyun-slb").then(|| "cn-hangzhou".to_string()),
+        from: Map::new(),
+    }
+}
+
+/// Names a create call's load balancer with the run's prefix, as the runner does.
+fn name_with_prefix(d: &Dialect, params: &mut Map<String, Value>, prefix: &str) {
+    let Some(kind) = cleanup::lb_kind(d.id()) else {
+        return;
+    };
+    let takes_name = d
+        .action(kind.create)
+        .is_some_and(|a| a.params.iter().any(|p| p.name == kind.name_param));
+    if takes_name && !params.contains_key(kind.name_param) {
+        params.insert(kind.name_param.into(), Value::String(prefix.into()));
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -687,6 +739,7 @@ async fn run_history(
     client: &Client,
     d: &Dialect,
     profile: &Profile,
+    prefix: &str,
     history: &[Op],
     oracle: &mut Oracle<'_>,
     ours: &mut Ids,
@@ -743,8 +796,12 @@ async fn run_history(
             Op::DeleteLb { lb } => (&profile.delete_lb, Some(lb), None, None),
         };
         let as_map = |v: Value| v.as_object().cloned().unwrap_or_default();
-        let model_params = as_map(subst(&tmpl.params, &ours.vars(lb, port, server)));
-        let target_params = as_map(subst(&tmpl.params, &theirs.vars(lb, port, server)));
+        let mut model_params = as_map(subst(&tmpl.params, &ours.vars(lb, port, server)));
+        let mut target_params = as_map(subst(&tmpl.params, &theirs.vars(lb, port, server)));
+        if *op == Op::CreateLb {
+            name_with_prefix(d, &mut model_params, prefix);
+            name_with_prefix(d, &mut target_params, prefix);
+        }
         let predicted = oracle.call(tmpl.action, &model_params);
         let answer = client
             .call(d, tmpl.action, &target_params, &CallOpts::default())

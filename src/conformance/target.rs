@@ -104,6 +104,9 @@ pub struct Target {
     pub loopback: bool,
     /// The embedded emulator, kept alive with the target.
     pub emulator: Option<Arc<Emulator>>,
+    /// `https://HOST[:PORT]` for an https target (connected by name, for the certificate);
+    /// `None`: plain http to `addr`.
+    pub tls_origin: Option<String>,
 }
 
 impl std::fmt::Debug for Target {
@@ -146,24 +149,35 @@ impl Target {
             manual_clock: true,
             loopback: true,
             emulator: Some(em),
+            tls_origin: None,
         })
     }
 
-    /// A target at `url` (`http://host:port`); probes the admin endpoints. Fails (exit 2) when
-    /// the target cannot be reached.
+    /// A target at `url` (`http://host:port` or `https://host[:port]`); probes the admin
+    /// endpoints. Fails (exit 2) when the target cannot be reached.
     pub async fn url(url: &str) -> Result<Target> {
-        let rest = if let Some(r) = url.strip_prefix("http://") {
-            r
-        } else if url.starts_with("https://") {
-            bail!("{url}: https targets are not supported yet (plain http only)");
+        let (tls, rest) = if let Some(r) = url.strip_prefix("https://") {
+            (true, r)
+        } else if let Some(r) = url.strip_prefix("http://") {
+            (false, r)
+        } else if url.contains("://") {
+            bail!("{url}: only http:// and https:// targets are supported");
         } else {
-            url
+            (false, url)
         };
         let hostport = rest.split('/').next().unwrap_or(rest);
-        let with_port = if hostport.contains(':') {
+        if hostport.is_empty() {
+            bail!("{url}: no host");
+        }
+        let with_port = if hostport
+            .rsplit(':')
+            .next()
+            .is_some_and(|p| p.parse::<u16>().is_ok())
+            && !hostport.ends_with(']')
+        {
             hostport.to_string()
         } else {
-            format!("{hostport}:80")
+            format!("{hostport}:{}", if tls { 443 } else { 80 })
         };
         let addr = tokio::net::lookup_host(with_port.as_str())
             .await
@@ -181,6 +195,7 @@ impl Target {
             manual_clock: false,
             loopback,
             emulator: None,
+            tls_origin: tls.then(|| format!("https://{hostport}")),
         };
         tokio::net::TcpStream::connect(addr)
             .await
@@ -211,7 +226,15 @@ impl Target {
             manual_clock: self.manual_clock,
             loopback: true,
             emulator: None,
+            tls_origin: None,
         }
+    }
+
+    /// Where the client connects: the https origin, or `http://ADDR`.
+    pub fn origin(&self) -> String {
+        self.tls_origin
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
     /// `embedded` or a URL.

@@ -11,6 +11,7 @@ use super::{Emulator, Fault};
 use crate::model::validate::validate;
 use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
+use crate::wire::codes::{code, Kind};
 use crate::wire::errors::{decode_error, param_error, resolve, violation_error, ApiError};
 use crate::wire::request::{param, HttpRequest};
 use crate::wire::response::aliyun::{self, Format};
@@ -193,27 +194,6 @@ fn is_signature_param(k: &str) -> bool {
             | "Language"
             | "Token"
     )
-}
-
-#[derive(Clone, Copy)]
-enum Kind {
-    NoAction,
-    Unavailable,
-    Throttled,
-}
-
-/// The dialect's code for each kind of failure the pipeline itself produces.
-fn code(d: &Dialect, k: Kind) -> &'static str {
-    match (d.header.protocol, k) {
-        (Protocol::Rpc, Kind::NoAction) => "UnsupportedOperation",
-        (Protocol::Rpc, Kind::Unavailable | Kind::Throttled) => "ServiceUnavailable",
-        (Protocol::Tc3, Kind::NoAction) => "InvalidAction",
-        (Protocol::Tc3, Kind::Unavailable) => "InternalError",
-        (Protocol::Tc3, Kind::Throttled) => "RequestLimitExceeded",
-        (Protocol::V2, Kind::NoAction) => "4000",
-        (Protocol::V2, Kind::Unavailable) => "6200",
-        (Protocol::V2, Kind::Throttled) => "4400",
-    }
 }
 
 fn success(

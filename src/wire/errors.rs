@@ -144,12 +144,12 @@ pub fn param_error(d: &Dialect, e: &ParamError) -> ApiError {
 /// dialect's missing or invalid code, filled into the action's own template where it documents
 /// one whose prefix that code begins with (ENS `Missing%s` -> `MissingLoadBalancerId`).
 pub fn violation_error(d: &Dialect, action: &Action, v: &Violation) -> ApiError {
-    let (base, status) = match (d.header.protocol, v.is_missing()) {
-        (Protocol::Rpc, true) => ("MissingParameter", 400),
-        (Protocol::Rpc, false) => ("InvalidParameter", 400),
-        (Protocol::Tc3, true) => ("MissingParameter", 200),
-        (Protocol::Tc3, false) => ("InvalidParameterValue", 200),
-        (Protocol::V2, _) => ("4000", 200),
+    let base = super::codes::validation(d, v.is_missing());
+    // Alibaba answers a bad request 400; Tencent answers every error 200.
+    let status = if d.header.protocol == Protocol::Rpc {
+        400
+    } else {
+        200
     };
     if let Violation::Rule {
         error: Some(code), ..

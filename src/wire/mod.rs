@@ -15,12 +15,15 @@
 //! - [`params`]: request parameters decoded into the spec's types;
 //! - [`xml`]: JSON to XML and back, with Alibaba's list convention;
 //! - [`response`]: each dialect's success and error envelopes, rendered and parsed.
+//! - [`codes`]: the dialects' codes for failures no handler answers (no such action, bad
+//!   parameters, injected faults);
 //! - [`errors`]: wire failures in each dialect's own error codes.
 //! - [`verify`]: the server-side entry point: scheme, signature, clock window, nonce.
 
 pub mod acs3;
 pub mod aliyun_v1;
 pub mod auth;
+pub mod codes;
 pub mod encode;
 pub mod errors;
 pub mod flatten;
