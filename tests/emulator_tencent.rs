@@ -24,6 +24,10 @@ fn emulator() -> Emulator {
 }
 
 fn call(em: &Emulator, action: &str, body: Value) -> Value {
+    call_version(em, action, "2018-03-17", body)
+}
+
+fn call_version(em: &Emulator, action: &str, version: &str, body: Value) -> Value {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -38,7 +42,7 @@ fn call(em: &Emulator, action: &str, body: Value) -> Value {
     req.set_header("Content-Type", "application/json");
     req.set_header("Host", "clb.tencentcloudapi.com");
     req.set_header("X-TC-Action", action);
-    req.set_header("X-TC-Version", "2018-03-17");
+    req.set_header("X-TC-Version", version);
     req.set_header("X-TC-Region", "ap-guangzhou");
     tc3::sign(
         &mut req,
@@ -300,4 +304,18 @@ fn internal_transitions_are_fired_through_the_admin_endpoint() {
         400,
         "actions go through the API"
     );
+}
+
+#[test]
+fn an_unknown_api_version_is_no_such_version_and_creates_nothing() {
+    let em = emulator();
+    let answer = call_version(
+        &em,
+        "CreateLoadBalancer",
+        "2099-01-01",
+        json!({"LoadBalancerType": "OPEN"}),
+    );
+    assert_eq!(code(&answer), "NoSuchVersion", "{answer}");
+    let list = call(&em, "DescribeLoadBalancers", json!({}));
+    assert_eq!(list["TotalCount"], 0, "{list}");
 }

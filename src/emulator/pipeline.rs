@@ -223,7 +223,13 @@ fn error(d: &Dialect, e: &ApiError, rid: &str, format: Format) -> Rendered {
 fn unclaimed(em: &Emulator, req: &HttpRequest) -> Rendered {
     let rid = em.request_id();
     if looks_tencent(req) {
-        tencent::error("InvalidParameter", "unknown X-TC-Version", &rid)
+        // A Tencent request whose X-TC-Version no dialect serves: the document's NoSuchVersion.
+        let documented = em
+            .spec
+            .dialect("tencent-clb")
+            .and_then(|d| d.errors.iter().find(|e| e.code == "NoSuchVersion"));
+        let message = documented.map_or("The API version does not exist.", |e| e.message.as_str());
+        tencent::error("NoSuchVersion", message, &rid)
     } else {
         aliyun::error(400, "InvalidParameter", "the request names no supported Version (2014-05-15, 2017-11-10, 2018-03-17) or path /v2/index.php", &rid, "lbconform", Format::Xml)
     }
