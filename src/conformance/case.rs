@@ -145,6 +145,10 @@ pub struct Step {
     /// Alibaba `Format`: `xml` or `json` (default json).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// The API version to send instead of the dialect's own (Alibaba `Version`, Tencent
+    /// `X-TC-Version`), to provoke the documented unknown-version error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Send the previous call's request again, byte for byte (same nonce and signature).
     #[serde(default)]
     pub replay: bool,

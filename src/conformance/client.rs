@@ -52,6 +52,8 @@ pub struct CallOpts {
     pub second_account: bool,
     /// Alibaba's `Format`: `xml` or `json` (default `json`).
     pub format: Option<String>,
+    /// The API version sent instead of the dialect's (v2 sends none).
+    pub version: Option<String>,
 }
 
 /// The request as it was sent, for reports.
@@ -229,6 +231,7 @@ impl Client {
             std::process::id(),
             NONCE.fetch_add(1, Ordering::Relaxed)
         );
+        let version = opts.version.as_deref().unwrap_or(&d.header.version);
         match d.header.protocol {
             Protocol::Rpc => {
                 let format = opts
@@ -246,7 +249,7 @@ impl Client {
                 };
                 let mut p: Vec<(String, String)> = vec![
                     ("Format".into(), format),
-                    ("Version".into(), d.header.version.clone()),
+                    ("Version".into(), version.to_string()),
                     ("AccessKeyId".into(), key.id.clone()),
                     ("SignatureMethod".into(), method.into()),
                     ("SignatureVersion".into(), "1.0".into()),
@@ -280,7 +283,7 @@ impl Client {
                 req.set_header("Content-Type", "application/json");
                 req.set_header("Host", self.host.clone());
                 req.set_header("X-TC-Action", action);
-                req.set_header("X-TC-Version", d.header.version.clone());
+                req.set_header("X-TC-Version", version.to_string());
                 req.set_header("X-TC-Region", region);
                 tc3::sign(&mut req, &key.id, &key.secret, "clb", now);
                 break_tc3(&mut req, opts.signing);

@@ -454,6 +454,7 @@ impl Runner {
             signing: step.signing,
             second_account: step.account.as_deref() == Some("second"),
             format: step.format.clone(),
+            version: step.version.clone(),
         };
         let deadline = step.eventually.as_ref().map(|e| e.timeout_ms).unwrap_or(0);
         let mut waited = 0u64;
