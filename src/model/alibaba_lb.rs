@@ -13,7 +13,7 @@ use super::{object, Call, Ctx, Failure, Outcome};
 use crate::spec::{Dialect, StateMachine};
 use crate::wire::aliyun_v1::format_iso8601;
 
-const LB: &str = "load_balancer";
+pub(super) const LB: &str = "load_balancer";
 const LISTENER: &str = "listener";
 
 /// Runs an SLB action; `None` when the action has no modelled meaning yet.

@@ -7,20 +7,23 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::alibaba_lb::LB;
 use super::generic::member_items;
 use super::store::Store;
 use super::{Call, Outcome};
 
-const LB: &str = "load_balancer";
-
-/// A tag as the request or the store gives it: key, and value (`""` when it has none).
-fn tag(v: &Value) -> Option<(String, String)> {
+/// A tag as the request or the store gives it: key, and value if it has one.
+fn tag(v: &Value) -> Option<(String, Option<String>)> {
     let key = v.get("TagKey")?.as_str()?.to_string();
-    let value = v.get("TagValue").and_then(Value::as_str).unwrap_or("");
-    Some((key, value.to_string()))
+    Some((
+        key,
+        v.get("TagValue")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    ))
 }
 
-fn tags_of(v: Option<&Value>) -> Vec<(String, String)> {
+fn tags_of(v: Option<&Value>) -> Vec<(String, Option<String>)> {
     v.map(member_items)
         .unwrap_or_default()
         .iter()
@@ -33,22 +36,7 @@ pub fn describe_tags(s: &Store, call: &Call) -> Outcome {
         .str("LoadBalancerId")
         .map(|v| v.split(',').map(str::trim).collect());
     // A filter tag without a value matches every value of its key.
-    let wanted: Vec<(String, Option<String>)> = call
-        .params
-        .get("Tags")
-        .map(member_items)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| {
-            let key = v.get("TagKey")?.as_str()?.to_string();
-            Some((
-                key,
-                v.get("TagValue")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            ))
-        })
-        .collect();
+    let wanted = tags_of(call.params.get("Tags"));
     let region = call.str("RegionId");
     let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
     for r in s.of_kind(call.account, LB) {
@@ -60,6 +48,8 @@ pub fn describe_tags(s: &Store, call: &Call) -> Outcome {
             continue;
         }
         for (k, v) in tags_of(r.attrs.get("Tags")) {
+            // A stored tag without a value is the tag set (key, "").
+            let v = v.unwrap_or_default();
             let hit = wanted.is_empty()
                 || wanted
                     .iter()

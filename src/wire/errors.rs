@@ -126,17 +126,22 @@ pub fn decode_error(d: &Dialect, e: &DecodeError) -> ApiError {
     auth_error(d, &AuthError::Decode(e.clone()))
 }
 
+/// The status of a refused request: Alibaba answers 400; Tencent answers every error 200.
+fn bad_request_status(d: &Dialect) -> u16 {
+    if d.header.protocol == Protocol::Rpc {
+        400
+    } else {
+        200
+    }
+}
+
 pub fn param_error(d: &Dialect, e: &ParamError) -> ApiError {
     let code = match d.header.protocol {
         Protocol::Rpc => "InvalidParameter",
         Protocol::Tc3 => "InvalidParameter",
         Protocol::V2 => "4000",
     };
-    let status = if d.header.protocol == Protocol::Rpc {
-        400
-    } else {
-        200
-    };
+    let status = bad_request_status(d);
     resolve(d, code, status, e.to_string())
 }
 
@@ -145,12 +150,7 @@ pub fn param_error(d: &Dialect, e: &ParamError) -> ApiError {
 /// one whose prefix that code begins with (ENS `Missing%s` -> `MissingLoadBalancerId`).
 pub fn violation_error(d: &Dialect, action: &Action, v: &Violation) -> ApiError {
     let base = super::codes::validation(d, v.is_missing());
-    // Alibaba answers a bad request 400; Tencent answers every error 200.
-    let status = if d.header.protocol == Protocol::Rpc {
-        400
-    } else {
-        200
-    };
+    let status = bad_request_status(d);
     if let Violation::Rule {
         error: Some(code), ..
     } = v
