@@ -269,11 +269,19 @@ pub fn spec_coverage(spec: &Spec, suite: Option<PathBuf>, json: bool) -> Result<
                 for n in &c.not_provokable {
                     println!("    not provokable: {} ({})", n.item, n.reason);
                 }
-            } else if !c.missing.is_empty() {
-                println!("    never: {} edges (--json lists them)", c.missing.len());
+            } else {
+                if !c.missing.is_empty() {
+                    println!("    never: {} edges (--json lists them)", c.missing.len());
+                }
+                for n in &c.not_provokable {
+                    println!("    not generated: {} ({})", n.item, n.reason);
+                }
             }
         }
-        for n in not_generated.iter().filter(|n| n.dialect == d.id) {
+        for n in not_generated
+            .iter()
+            .filter(|n| n.dialect == d.id && n.item.is_none())
+        {
             println!("  no generated cases for {}: {}", n.action, n.why);
         }
     }

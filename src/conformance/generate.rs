@@ -5,20 +5,28 @@
 //! - each enum: a value outside it;
 //! - each required parameter: left out.
 //!
-//! Each variant is checked against the spec offline first: an invalid variant must be one the
-//! spec rejects for that parameter, a valid one must be one it accepts (a rule between
-//! parameters can make an edge meaningless; such variants are not generated). Invalid and
-//! omitted variants expect the dialect's validation codes; valid edges expect anything but a
-//! validation error (the base may name resources that do not exist on the target).
+//! Each edge is sent in a request built around it ([`around`]: the structure it lives in, the
+//! conditions that make it matter, the other side of a comparison) and checked against the spec
+//! offline first: an invalid variant must be one the spec rejects for that parameter alone, a
+//! valid one must be one it accepts. An edge with no such request is not generated, and why is
+//! reported (`Generated::edges_not_generated`). Invalid and omitted variants expect the
+//! dialect's validation codes; valid edges expect anything but a validation error (the base may
+//! name resources that do not exist on the target).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Number, Value};
 
+mod around;
+
+use around::edge_case;
+#[cfg(test)]
+use around::get;
+
 use super::case::{Case, Expect, Step};
 use super::client::flat_value;
 use crate::model::binding::{Bindings, IdRef, Verb};
-use crate::model::validate::validate;
+use crate::model::validate::{self, validate, Violation};
 use crate::spec::{Action, Dialect, ExampleFormat, ExampleKind, Param, ParamType, Protocol, Spec};
 use crate::wire::{encode, flatten, params};
 
@@ -28,6 +36,9 @@ pub struct Generated {
     pub cases: Vec<Case>,
     /// (dialect, action, why) for actions with no valid base request.
     pub not_covered: Vec<(String, String, String)>,
+    /// (dialect, `param:Action.Param:edge`, why) for the edges of an action with a base that no
+    /// case was made for (a range the document contradicts, a length its pattern excludes).
+    pub edges_not_generated: Vec<(String, String, String)>,
 }
 
 /// The validation codes of a protocol: (invalid value, missing, valid edges must not match).
@@ -84,8 +95,51 @@ fn as_pairs(d: &Dialect, m: &Map<String, Value>) -> Vec<(String, String)> {
     }
 }
 
-/// The spec's verdict on a request: `Ok` when valid, else the parameters it objects to.
-pub fn spec_verdict(d: &Dialect, a: &Action, m: &Map<String, Value>) -> Result<(), Vec<String>> {
+/// What the spec objects to in a request.
+#[derive(Debug, Clone)]
+enum Objection {
+    /// It does not decode (a value of the wrong type).
+    Decode(String),
+    /// A parameter the action does not have (Tencent 3.0 refuses those).
+    Unknown(String),
+    Broken(Violation),
+}
+
+impl Objection {
+    fn label(&self) -> String {
+        match self {
+            Objection::Decode(e) => format!("decode:{e}"),
+            Objection::Unknown(p) => p.clone(),
+            Objection::Broken(v) => v.param().to_string(),
+        }
+    }
+
+    /// The parameters it is about (list indexes dropped: `Rules.0.Url` is `Rules.Url`).
+    fn params(&self) -> Vec<String> {
+        let plain = |p: &str| {
+            p.split('.')
+                .filter(|s| s.parse::<usize>().is_err())
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        match self {
+            Objection::Decode(_) => Vec::new(),
+            Objection::Unknown(p) => vec![plain(p)],
+            Objection::Broken(Violation::Rule { params, .. }) => {
+                params.iter().map(|p| plain(p)).collect()
+            }
+            Objection::Broken(v) => vec![plain(v.param())],
+        }
+    }
+
+    /// Whether it is about `path` (a decode failure may be about anything).
+    fn involves(&self, path: &str) -> bool {
+        matches!(self, Objection::Decode(_)) || self.params().iter().any(|p| p == path)
+    }
+}
+
+/// Everything the spec objects to in a request (nothing: it is valid).
+fn objections(d: &Dialect, a: &Action, m: &Map<String, Value>) -> Vec<Objection> {
     let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
     let common = &d.header.common_params;
     let decoded = match d.header.protocol {
@@ -94,14 +148,29 @@ pub fn spec_verdict(d: &Dialect, a: &Action, m: &Map<String, Value>) -> Result<(
     };
     let decoded = match decoded {
         Ok(x) => x,
-        Err(e) => return Err(vec![format!("decode:{e}")]),
+        Err(e) => return vec![Objection::Decode(e.to_string())],
     };
     if d.header.protocol == Protocol::Tc3 && !decoded.unknown.is_empty() {
-        return Err(decoded.unknown);
+        return decoded
+            .unknown
+            .into_iter()
+            .map(Objection::Unknown)
+            .collect();
     }
-    validate(a, &decoded.values, &structs)
-        .map(|_| ())
-        .map_err(|v| v.iter().map(|x| x.param().to_string()).collect())
+    match validate(a, &decoded.values, &structs) {
+        Ok(_) => Vec::new(),
+        Err(v) => v.into_iter().map(Objection::Broken).collect(),
+    }
+}
+
+/// The spec's verdict on a request: `Ok` when valid, else the parameters it objects to.
+pub fn spec_verdict(d: &Dialect, a: &Action, m: &Map<String, Value>) -> Result<(), Vec<String>> {
+    let o = objections(d, a, m);
+    if o.is_empty() {
+        Ok(())
+    } else {
+        Err(o.iter().map(Objection::label).collect())
+    }
 }
 
 /// An example's parameters without the common ones.
@@ -263,7 +332,11 @@ fn synthesise(d: &Dialect, p: &Param, depth: usize) -> Option<Value> {
             if let Some(max) = p.max_length {
                 s.truncate(max as usize);
             }
-            Value::String(s)
+            // Else the shortest length the pattern allows (a URI: `/`).
+            let max = p.max_length.unwrap_or(u64::MAX) as usize;
+            let fit = patterned(p, s.clone())
+                .or_else(|| (min.max(1)..=max.min(min + 80)).find_map(|n| pattern_text(p, n)));
+            Value::String(fit.unwrap_or(s))
         }
         ParamType::Json => {
             let f = fields(p);
@@ -306,39 +379,80 @@ fn num_add(n: &Number, delta: i64) -> Option<Value> {
     }
 }
 
-/// The edges of one parameter: (edge name, value, whether the spec should accept it).
-fn edges(p: &Param, prefix: &str) -> Vec<(String, Value, bool)> {
+/// `plain` if `p`'s pattern (if any) accepts it, else a match of the pattern of its length.
+fn patterned(p: &Param, plain: String) -> Option<String> {
+    match &p.pattern {
+        Some(pat) if !validate::matches_pattern(pat, &plain) => {
+            pattern_text(p, plain.chars().count())
+        }
+        _ => Some(plain),
+    }
+}
+
+/// A match of `p`'s pattern with `n` characters.
+fn pattern_text(p: &Param, n: usize) -> Option<String> {
+    super::pattern::matching_string(p.pattern.as_deref()?, n)
+}
+
+/// One edge of a parameter: its name, the value sent, whether the spec should accept it, and
+/// for an invalid edge the valid value beside it (the request is built valid around that one).
+struct Edge {
+    name: String,
+    value: Value,
+    valid: bool,
+    beside: Option<Value>,
+}
+
+/// The edges of one parameter. A string length edge carries the run's prefix where the
+/// parameter's pattern allows, else a string of that length matching the pattern (an invalid
+/// length that no match has is sent as plain text: only its length is wrong then).
+fn edges(p: &Param, prefix: &str) -> Vec<Edge> {
     let mut out = Vec::new();
+    let mut edge = |name: &str, value: Value, valid: bool, beside: Option<Value>| {
+        out.push(Edge {
+            name: name.into(),
+            value,
+            valid,
+            beside,
+        })
+    };
     let numeric = matches!(
         p.ty,
         ParamType::Integer | ParamType::Long | ParamType::Float
     );
     if numeric {
         if let Some(min) = &p.min {
-            out.extend(num_add(min, -1).map(|v| ("min-1".to_string(), v, false)));
-            out.push(("min".into(), Value::Number(min.clone()), true));
+            let at = Value::Number(min.clone());
+            if let Some(v) = num_add(min, -1) {
+                edge("min-1", v, false, Some(at.clone()));
+            }
+            edge("min", at, true, None);
         }
         if let Some(max) = &p.max {
-            out.push(("max".into(), Value::Number(max.clone()), true));
-            out.extend(num_add(max, 1).map(|v| ("max+1".to_string(), v, false)));
+            let at = Value::Number(max.clone());
+            edge("max", at.clone(), true, None);
+            if let Some(v) = num_add(max, 1) {
+                edge("max+1", v, false, Some(at));
+            }
         }
     }
     if p.ty == ParamType::String && p.enum_values.is_empty() {
-        let text = |n: u64| -> String {
+        let text = |n: u64| -> Value {
             let n = n as usize;
-            if n >= prefix.len() {
+            let plain = if n >= prefix.len() {
                 format!("{prefix}{}", "a".repeat(n - prefix.len()))
             } else {
                 "a".repeat(n)
-            }
+            };
+            Value::String(patterned(p, plain.clone()).unwrap_or(plain))
         };
         if let Some(min) = p.min_length.filter(|m| *m > 0) {
-            out.push(("len-min-1".into(), Value::String(text(min - 1)), false));
-            out.push(("len-min".into(), Value::String(text(min)), true));
+            edge("len-min-1", text(min - 1), false, Some(text(min)));
+            edge("len-min", text(min), true, None);
         }
         if let Some(max) = p.max_length.filter(|m| *m < 100_000) {
-            out.push(("len-max".into(), Value::String(text(max)), true));
-            out.push(("len-max+1".into(), Value::String(text(max + 1)), false));
+            edge("len-max", text(max), true, None);
+            edge("len-max+1", text(max + 1), false, Some(text(max)));
         }
     }
     if !p.enum_values.is_empty() && !p.bitmask {
@@ -353,13 +467,13 @@ fn edges(p: &Param, prefix: &str) -> Vec<(String, Value, bool)> {
         } else {
             Value::String("lbconform-not-in-enum".into())
         };
-        out.push(("enum-invalid".into(), bad, false));
+        edge("enum-invalid", bad, false, p.enum_values.first().cloned());
     }
     // A documented special value is valid whatever the range says.
-    out.retain(|(_, v, _)| {
+    out.retain(|e| {
         !p.special
             .iter()
-            .any(|s| super::runner::loosely_equal(&s.value, v))
+            .any(|s| super::runner::loosely_equal(&s.value, &e.value))
     });
     out
 }
@@ -368,8 +482,8 @@ fn edges(p: &Param, prefix: &str) -> Vec<(String, Value, bool)> {
 pub fn edge_universe(d: &Dialect, a: &Action) -> Vec<String> {
     let mut out = Vec::new();
     for (path, p) in params_with_paths(d, a) {
-        for (edge, _, _) in edges(p, "") {
-            out.push(format!("param:{}.{}:{edge}", a.name, path));
+        for e in edges(p, "") {
+            out.push(format!("param:{}.{}:{}", a.name, path, e.name));
         }
         if p.required && !path.contains('.') {
             out.push(format!("param:{}.{}:omit", a.name, path));
@@ -399,22 +513,6 @@ fn params_with_paths<'d>(d: &'d Dialect, a: &'d Action) -> Vec<(String, &'d Para
         }
     }
     out
-}
-
-fn set_path(m: &mut Map<String, Value>, path: &str, v: Option<Value>) -> bool {
-    match path.split_once('.') {
-        None => {
-            match v {
-                Some(v) => m.insert(path.into(), v),
-                None => m.remove(path),
-            };
-            true
-        }
-        Some((head, rest)) => match m.get_mut(head) {
-            Some(Value::Object(inner)) => set_path(inner, rest, v),
-            _ => false,
-        },
-    }
 }
 
 /// The prerequisites of one action's generated cases: the create calls that make what its
@@ -708,44 +806,32 @@ pub fn generate(
                 "actions",
             );
             for (path, p) in params_with_paths(d, a) {
-                if path.contains('.') && !base.contains_key(path.split('.').next().unwrap_or("")) {
-                    continue;
-                }
-                for (edge, v, valid) in edges(p, prefix) {
-                    let mut req = base.clone();
-                    if !set_path(&mut req, &path, Some(carried(d, v))) {
-                        continue;
-                    }
-                    let verdict = spec_verdict(d, a, &req);
-                    let expect = if valid {
-                        if verdict.is_err() {
+                for e in edges(p, prefix) {
+                    let item = format!("param:{}.{}:{}", a.name, path, e.name);
+                    let req = match edge_case(d, a, &base, &path, p, &e) {
+                        Ok(req) => req,
+                        Err(why) => {
+                            g.edges_not_generated.push((d.id().into(), item, why));
                             continue;
                         }
+                    };
+                    let expect = if e.valid {
                         Expect {
                             code_not_matches: Some(valid_not_re.into()),
                             ..Default::default()
                         }
                     } else {
-                        let leaf = path.rsplit('.').next().unwrap_or(&path);
-                        let flagged = verdict.as_ref().err().is_some_and(|v| {
-                            v.iter().any(|x| {
-                                x == &path || x.ends_with(leaf) || x.starts_with("decode:")
-                            })
-                        });
-                        if !flagged {
-                            continue;
-                        }
                         Expect {
                             code_matches: Some(invalid_re.into()),
                             ..Default::default()
                         }
                     };
-                    let feature = if edge.starts_with("enum") {
+                    let feature = if e.name.starts_with("enum") {
                         "enum"
                     } else {
                         "param-edges"
                     };
-                    push(&edge, &path, req, expect, feature);
+                    push(&e.name, &path, req, expect, feature);
                 }
                 if p.required && !path.contains('.') && base.contains_key(&path) {
                     let mut req = base.clone();
@@ -948,5 +1034,145 @@ fn forbidden_in_transient_states(
                 generated: true,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated() -> Generated {
+        let spec = crate::spec::load_default().unwrap();
+        let suite = super::super::case::load(&super::super::case::default_suite_dir()).unwrap();
+        generate(&spec, &suite.fixtures, "lbc-t-")
+    }
+
+    /// The request of the case's own call (after the shared setup steps).
+    fn request<'g>(g: &'g Generated, id: &str) -> (&'g Map<String, Value>, &'g Expect) {
+        let c = g
+            .cases
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no case {id}"));
+        let s = c.steps.last().unwrap();
+        (&s.params, s.expect.as_ref().unwrap())
+    }
+
+    fn int(m: &Map<String, Value>, path: &str) -> i64 {
+        get(m, path)
+            .and_then(Value::as_i64)
+            .unwrap_or_else(|| panic!("{path} in {m:?}"))
+    }
+
+    #[test]
+    fn structure_field_edges_make_the_object_and_satisfy_its_rules() {
+        let g = generated();
+        // CreateListener's base has no HealthCheck: the edge makes one, and TimeOut 60 comes
+        // with an IntervalTime above it (TimeOut < IntervalTime).
+        let (req, expect) = request(&g, "gen/tencent-clb/CreateListener/HealthCheck.TimeOut/max");
+        assert_eq!(int(req, "HealthCheck.TimeOut"), 60);
+        let interval = int(req, "HealthCheck.IntervalTime");
+        assert!((61..=300).contains(&interval), "{req:?}");
+        assert!(expect.code_not_matches.is_some() && expect.code_matches.is_none());
+        // The invalid neighbour is invalid by its range alone: the rule still holds.
+        let (req, expect) = request(
+            &g,
+            "gen/tencent-clb/ModifyRule/HealthCheck.IntervalTime/max+1",
+        );
+        assert_eq!(int(req, "HealthCheck.IntervalTime"), 301);
+        assert!(int(req, "HealthCheck.TimeOut") < 301);
+        assert!(expect
+            .code_matches
+            .as_deref()
+            .unwrap()
+            .contains("InvalidParameter"));
+        let (req, _) = request(
+            &g,
+            "gen/tencent-clb/CreateLoadBalancer/InternetAccessible.InternetMaxBandwidthOut/max",
+        );
+        assert!(get(req, "InternetAccessible").is_some_and(Value::is_object));
+        // IntervalTime 2 needs a TimeOut below 2, which the TimeOut range (2-60) has not.
+        let why = g
+            .edges_not_generated
+            .iter()
+            .find(|(_, i, _)| i == "param:CreateListener.HealthCheck.IntervalTime:min")
+            .map(|(_, _, w)| w.as_str())
+            .unwrap();
+        assert!(
+            why.contains("clb-healthcheck-intervaltime-2-unreachable"),
+            "{why}"
+        );
+        // A forbidden_when gate is opened: Weight is not for the default Type v1.
+        let (req, _) = request(&g, "gen/tencent-clb/CreateTargetGroup/Weight/max");
+        assert_eq!(int(req, "Weight"), 100);
+        assert_ne!(
+            get(req, "Type").map(flat_value).as_deref().unwrap_or("v1"),
+            "v1"
+        );
+    }
+
+    #[test]
+    fn length_edges_match_the_pattern_and_their_conditions_hold() {
+        let g = generated();
+        let text = |m: &Map<String, Value>, k: &str| flat_value(m.get(k).unwrap());
+        let (req, _) = request(
+            &g,
+            "gen/aliyun-slb/SetLoadBalancerHTTPListenerAttribute/HealthCheckURI/len-max",
+        );
+        let uri = text(req, "HealthCheckURI");
+        assert!(uri.starts_with('/') && uri.len() == 80, "{uri}");
+        // Required only when HealthCheck is on: the fixture's off is turned on.
+        assert_eq!(text(req, "HealthCheck"), "on");
+        let (req, _) = request(
+            &g,
+            "gen/aliyun-slb/CreateLoadBalancerHTTPListener/HealthCheckURI/len-min",
+        );
+        assert_eq!(text(req, "HealthCheckURI"), "/");
+        let (req, _) = request(
+            &g,
+            "gen/aliyun-slb/SetLoadBalancerHTTPSListenerAttribute/Cookie/len-max",
+        );
+        let cookie = text(req, "Cookie");
+        assert_eq!(cookie.len(), 200);
+        assert!(!cookie.starts_with('$') && !cookie.contains([',', ';', ' ']));
+        assert_eq!(text(req, "StickySession"), "on");
+        assert_eq!(text(req, "StickySessionType"), "server");
+        let (req, _) = request(
+            &g,
+            "gen/aliyun-slb/SetLoadBalancerHTTPListenerAttribute/CookieTimeout/max",
+        );
+        assert_eq!(text(req, "CookieTimeout"), "86400");
+        assert_eq!(text(req, "StickySessionType"), "insert");
+        let (req, _) = request(&g, "gen/aliyun-ens/CreateInstance/UserData/len-max");
+        let data = text(req, "UserData");
+        assert!(data.starts_with("#!") && data.len() == 16384);
+        let (req, _) = request(
+            &g,
+            "gen/tencent-clb-v2/ModifyLoadBalancerRulesProbe/httpCheckPath/len-max",
+        );
+        assert!(get(req, "httpCheckPath")
+            .map(flat_value)
+            .is_some_and(|p| p.starts_with('/') && p.len() == 80));
+        // "1 to 80 characters", yet `/` alone is refused: no valid URI of 1 character exists.
+        let why = g
+            .edges_not_generated
+            .iter()
+            .find(|(d, i, _)| {
+                d == "aliyun-ens"
+                    && i == "param:CreateLoadBalancerHTTPListener.HealthCheckURI:len-min"
+            })
+            .map(|(_, _, w)| w.as_str())
+            .unwrap();
+        assert!(why.contains("^/.+$"), "{why}");
+        // An invalid enum is sent where nothing else is wrong: a StickySessionType outside the
+        // enum brings no CookieTimeout that only `insert` allows.
+        let (req, _) = request(
+            &g,
+            "gen/aliyun-slb/SetLoadBalancerHTTPListenerAttribute/StickySessionType/enum-invalid",
+        );
+        assert!(
+            !req.contains_key("CookieTimeout") && !req.contains_key("Cookie"),
+            "{req:?}"
+        );
     }
 }

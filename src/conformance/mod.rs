@@ -11,6 +11,7 @@
 //! - [`expect`]: known failures (`--expect FILE`);
 //! - [`gate`]: regressions between two JSON reports;
 //! - [`cleanup`]: the run's name prefix, deleting what was created, `lbconform cleanup`;
+//! - [`pattern`]: strings of a given length matching a documented pattern;
 //! - [`normalise`]: redaction rules for snapshots, and JSON shapes;
 //! - [`property`]: stateful property tests, the target beside the model, shrunk to a case;
 //! - [`proxy`]: a fault-injecting reverse proxy, to prove the suite catches faults.
@@ -22,6 +23,7 @@ pub mod expect;
 pub mod gate;
 pub mod generate;
 pub mod normalise;
+pub mod pattern;
 pub mod property;
 pub mod proxy;
 pub mod report;
@@ -110,15 +112,33 @@ pub fn select_cases(
     if opts.generated {
         let g = generate::generate(spec, &suite.fixtures, prefix);
         cases.extend(g.cases);
+        let edges = g
+            .edges_not_generated
+            .into_iter()
+            .map(|(dialect, item, why)| {
+                let action = item
+                    .strip_prefix("param:")
+                    .and_then(|i| i.split('.').next())
+                    .unwrap_or_default()
+                    .to_string();
+                NotGenerated {
+                    dialect,
+                    action,
+                    why,
+                    item: Some(item),
+                }
+            });
         not_generated = g
             .not_covered
             .into_iter()
-            .filter(|(d, _, _)| dialects.contains(d))
             .map(|(dialect, action, why)| NotGenerated {
                 dialect,
                 action,
                 why,
+                item: None,
             })
+            .chain(edges)
+            .filter(|n| dialects.contains(&n.dialect))
             .collect();
     }
     cases.retain(|c| dialects.contains(&c.dialect));
@@ -172,7 +192,13 @@ pub async fn run(spec: Arc<Spec>, target: &Target, opts: &RunOptions) -> Result<
         .map(|r| (r.dialect.as_str(), r.coverage.as_slice()))
         .collect();
     let unprovokable = report::coverage::load_not_provokable(&spec, &opts.suite)?;
-    let coverage = report::coverage::compute(&spec, &dialects, &unprovokable, ran.into_iter());
+    let coverage = report::coverage::compute(
+        &spec,
+        &dialects,
+        &unprovokable,
+        &not_generated,
+        ran.into_iter(),
+    );
     Ok(Report {
         schema: report::SCHEMA.into(),
         target: target.name.clone(),
@@ -202,6 +228,7 @@ pub fn static_coverage(
         spec,
         &dialects,
         &unprovokable,
+        &not_generated,
         items.iter().map(|(d, i)| (d.as_str(), i.as_slice())),
     );
     Ok((cov, not_generated))

@@ -116,7 +116,7 @@ pub fn validate<'a>(
     check_params(&action.params, values, "", structs, &mut out);
     let mut normalised = values.clone();
     for rule in &action.rules {
-        apply_rule(rule, &action.params, &mut normalised, &mut out);
+        apply_rule(rule, &action.params, structs, &mut normalised, &mut out);
     }
     if out.is_empty() {
         Ok(normalised)
@@ -286,7 +286,7 @@ fn in_enum(p: &Param, v: &Value) -> bool {
 
 /// Patterns are compiled once; one that does not compile was reported by `spec check` and is
 /// not enforced here.
-fn matches_pattern(pattern: &str, s: &str) -> bool {
+pub fn matches_pattern(pattern: &str, s: &str) -> bool {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let mut cache = CACHE
         .get_or_init(Default::default)
@@ -341,9 +341,40 @@ fn scopes<'v>(
     }
 }
 
-fn apply_rule(
+/// The parameter or structure field a dotted path names (`HealthCheck.TimeOut`; list indexes
+/// such as `Rules.0.Url` are skipped).
+pub fn param_at<'a>(params: &'a [Param], path: &str, structs: Structures<'a>) -> Option<&'a Param> {
+    let mut scope = params;
+    let mut found = None;
+    for seg in path.split('.').filter(|s| s.parse::<usize>().is_err()) {
+        let p = scope.iter().find(|p| p.name == seg)?;
+        scope = fields(p, structs);
+        found = Some(p);
+    }
+    found
+}
+
+/// Whether some documented value of `p` could stand on the given side of a comparison with
+/// `x` (`below`: p < x, or p <= x when `or_equal`; else p > x, or p >= x).
+fn some_value_compares(p: Option<&Param>, x: f64, below: bool, or_equal: bool) -> bool {
+    let bound = p.and_then(|p| {
+        if below {
+            p.min.as_ref()
+        } else {
+            p.max.as_ref()
+        }
+    });
+    match bound.and_then(|n| n.as_f64()) {
+        None => true,
+        Some(b) if below => b < x || (or_equal && b == x),
+        Some(b) => b > x || (or_equal && b == x),
+    }
+}
+
+fn apply_rule<'a>(
     rule: &Rule,
-    params: &[Param],
+    params: &'a [Param],
+    structs: Structures<'a>,
     values: &mut Map<String, Value>,
     out: &mut Vec<Violation>,
 ) {
@@ -363,11 +394,28 @@ fn apply_rule(
             if pa != pb {
                 return; // Comparisons across different structures are not expressible yet.
             }
+            let strict = rule.kind == RuleKind::LessThan;
             for scope in scopes(values, &pa) {
-                let (Some(x), Some(y)) = (
+                let (x, y) = (
                     scope.get(la).and_then(number),
                     scope.get(lb).and_then(number),
-                ) else {
+                );
+                // One side left out keeps a value (the default, or what a modify leaves) that
+                // is not known here; the request is refused only when no documented value of
+                // that side could satisfy the rule (IntervalTime 2 with TimeOut at least 2).
+                let unsatisfiable = match (x, y) {
+                    (Some(x), None) => {
+                        !some_value_compares(param_at(params, b, structs), x, false, !strict)
+                    }
+                    (None, Some(y)) => {
+                        !some_value_compares(param_at(params, a, structs), y, true, !strict)
+                    }
+                    _ => false,
+                };
+                if unsatisfiable && rule.kind != RuleKind::RaiseToAtLeast {
+                    out.push(violation(vec![a.to_string(), b.clone()]));
+                }
+                let (Some(x), Some(y)) = (x, y) else {
                     continue;
                 };
                 match rule.kind {
@@ -618,6 +666,44 @@ description = "Cookie only with the server cookie type"
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn a_comparison_with_one_side_left_out_fails_only_when_no_value_could_satisfy_it() {
+        let a = action(
+            r#"
+[[params]]
+name = "HealthCheck"
+type = "object"
+[[params.fields]]
+name = "TimeOut"
+type = "integer"
+min = 2
+max = 60
+[[params.fields]]
+name = "IntervalTime"
+type = "integer"
+min = 2
+max = 300
+[[rules]]
+kind = "less_than"
+param = "HealthCheck.TimeOut"
+others = ["HealthCheck.IntervalTime"]
+description = "TimeOut must be less than IntervalTime"
+"#,
+        );
+        let hc = |v: Value| run(&a, json!({ "HealthCheck": v }));
+        let e = hc(json!({"IntervalTime": 2})).unwrap_err();
+        assert!(
+            matches!(&e[0], Violation::Rule { params, .. } if params.len() == 2),
+            "no TimeOut of 2-60 is below 2: {e:?}"
+        );
+        assert!(hc(json!({"IntervalTime": 3})).is_ok(), "TimeOut 2 would do");
+        assert!(
+            hc(json!({"TimeOut": 60})).is_ok(),
+            "an IntervalTime above 60 exists"
+        );
+        assert!(hc(json!({"TimeOut": 60, "IntervalTime": 61})).is_ok());
     }
 
     #[test]

@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::conformance::generate::edge_universe;
+use crate::conformance::report::NotGenerated;
 use crate::spec::{Dialect, Spec};
 
 /// One category (actions, transitions, parameter edges, errors) of one dialect.
@@ -125,11 +126,14 @@ fn category(all: &BTreeSet<String>, seen: &BTreeSet<String>) -> Category {
     }
 }
 
-/// Coverage of `dialects` given the items each (dialect, items) case exercised.
+/// Coverage of `dialects` given the items each (dialect, items) case exercised. A parameter
+/// edge `not_generated` names (with why) is listed under `not_provokable` when no case
+/// exercised it; it still counts in the total.
 pub fn compute<'a>(
     spec: &Spec,
     dialects: &[String],
     unprovokable: &[Unprovokable],
+    not_generated: &[NotGenerated],
     exercised: impl Iterator<Item = (&'a str, &'a [String])>,
 ) -> Coverage {
     let mut seen: std::collections::BTreeMap<&str, BTreeSet<String>> = Default::default();
@@ -149,12 +153,33 @@ pub fn compute<'a>(
                     id: d.id().into(),
                     actions: category(&a, s),
                     transitions: category(&t, s),
-                    param_edges: category(&p, s),
+                    param_edges: edges_aside(category(&p, s), d.id(), not_generated),
                     errors: set_aside(category(&e, s), d.id(), unprovokable),
                 }
             })
             .collect(),
     }
+}
+
+/// `c` with the missing edges the generator could make no case for moved to `not_provokable`.
+fn edges_aside(mut c: Category, dialect: &str, not_generated: &[NotGenerated]) -> Category {
+    let reason = |item: &str| {
+        not_generated
+            .iter()
+            .find(|n| n.dialect == dialect && n.item.as_deref() == Some(item))
+            .map(|n| n.why.clone())
+    };
+    let (aside, missing): (Vec<String>, Vec<String>) =
+        c.missing.drain(..).partition(|m| reason(m).is_some());
+    c.missing = missing;
+    c.not_provokable = aside
+        .into_iter()
+        .map(|item| NotProvokable {
+            reason: reason(&item).unwrap_or_default(),
+            item,
+        })
+        .collect();
+    c
 }
 
 /// `c` with the missing items `unprovokable` declares for `dialect` moved to `not_provokable`.

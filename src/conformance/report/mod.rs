@@ -23,7 +23,8 @@
 //!   "coverage": { "dialects": [ { "id",
 //!                 "actions" | "transitions" | "param_edges" | "errors":
 //!                     { "total", "exercised", "missing": [item, ...] } } ] },
-//!   "not_generated": [ { "dialect", "action", "why" } ]   // actions without a base request
+//!   "not_generated": [ { "dialect", "action", "why",       // actions without a base request,
+//!                        "item" } ]                         // and edges no case was made for
 //! }
 //! ```
 //!
@@ -56,6 +57,10 @@ pub struct NotGenerated {
     pub dialect: String,
     pub action: String,
     pub why: String,
+    /// The parameter edge (`param:Action.Param:edge`) when one edge, not the whole action,
+    /// has no case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
