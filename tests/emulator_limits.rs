@@ -121,7 +121,11 @@ fn admin(em: &Emulator, path: &str, query: &str) -> Value {
 
 /// A load balancer whose creation task has completed.
 fn load_balancer(em: &Emulator) -> String {
-    let r = call(em, "CreateLoadBalancer", json!({"LoadBalancerType": "OPEN"}));
+    let r = call(
+        em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN"}),
+    );
     admin(em, "clock/advance", "ms=1000");
     r["LoadBalancerIds"][0].as_str().unwrap().to_string()
 }
@@ -149,7 +153,10 @@ fn a_burst_past_the_documented_rate_is_refused_until_the_bucket_refills() {
     // A refused call takes no token; other regions and actions have their own buckets.
     let r = call_in(&em, "DescribeLoadBalancers", "ap-shanghai", json!({}));
     assert_eq!(code(&r), "");
-    assert_eq!(code(&call(&em, "DescribeLoadBalancersDetail", json!({}))), "");
+    assert_eq!(
+        code(&call(&em, "DescribeLoadBalancersDetail", json!({}))),
+        ""
+    );
     // 50 ms refill one token (20 per second), not more.
     admin(&em, "clock/advance", "ms=50");
     assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
@@ -173,7 +180,10 @@ fn the_admin_endpoint_turns_rates_on_and_off() {
     let em = emulator(Config::default());
     let v = admin(&em, "limits", "");
     assert_eq!(v["rate"], "off");
-    assert_eq!(admin(&em, "limits", "rate=documented")["rate"], "documented");
+    assert_eq!(
+        admin(&em, "limits", "rate=documented")["rate"],
+        "documented"
+    );
     for _ in 0..20 {
         call(&em, "DescribeLoadBalancers", json!({}));
     }
@@ -390,7 +400,10 @@ fn v2_a_partly_failing_batch_acts_on_the_rest_and_answers_5400() {
         &[("Action", "CreateLoadBalancer"), ("loadBalancerType", "2")],
     );
     let deal = r["dealIds"][0].as_str().unwrap().to_string();
-    let lb = r["unLoadBalancerIds"][&deal][0].as_str().unwrap().to_string();
+    let lb = r["unLoadBalancerIds"][&deal][0]
+        .as_str()
+        .unwrap()
+        .to_string();
     admin(&em, "clock/advance", "ms=1000");
     let (c, m, _) = v2_call(
         &em,

@@ -94,7 +94,9 @@ fn run(
             "the request names no Action".into(),
         )
     })?;
-    let action = d.action(&name).ok_or_else(|| unknown_action(em, d, &name))?;
+    let action = d
+        .action(&name)
+        .ok_or_else(|| unknown_action(em, d, &name))?;
     let region = region(req, &pairs);
     em.limits
         .take(d, &action.name, &account, region, em.model.clock.now_ms())
@@ -139,7 +141,11 @@ fn unknown_action(em: &Emulator, d: &Dialect, name: &str) -> ApiError {
             d,
             c,
             400,
-            format!("{name} is an action of {} ({}), not of this version", o.id(), o.header.version),
+            format!(
+                "{name} is an action of {} ({}), not of this version",
+                o.id(),
+                o.header.version
+            ),
         ),
         _ => resolve(
             d,

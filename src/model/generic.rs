@@ -110,7 +110,10 @@ pub(crate) fn narrowed(
         let Some(Value::Array(items)) = params.get(&r.param) else {
             continue;
         };
-        let exists = |v: &Value| v.as_str().is_some_and(|id| s.get(call.account, id).is_some());
+        let exists = |v: &Value| {
+            v.as_str()
+                .is_some_and(|id| s.get(call.account, id).is_some())
+        };
         let (keep, gone): (Vec<Value>, Vec<Value>) = items.iter().cloned().partition(exists);
         if gone.is_empty() {
             continue;
@@ -118,7 +121,10 @@ pub(crate) fn narrowed(
         if keep.is_empty() {
             return None;
         }
-        missing.extend(gone.iter().map(|v| v.as_str().unwrap_or_default().to_string()));
+        missing.extend(
+            gone.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string()),
+        );
         params.insert(r.param.clone(), Value::Array(keep));
     }
     (!missing.is_empty()).then_some((params, missing))

@@ -53,7 +53,11 @@ pub fn check(s: &Store, call: &Call, quotas: &[Quota]) -> Result<(), Failure> {
             continue;
         };
         let adds = match &q.adds {
-            Some(p) => call.params.get(p).and_then(Value::as_array).map_or(0, Vec::len) as u64,
+            Some(p) => call
+                .params
+                .get(p)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len) as u64,
             None => 1,
         };
         let held = s.count_children(call.account, holder, &q.kind) as u64;

@@ -526,13 +526,19 @@ impl Checker<'_> {
                 if !l.unit.contains("second") {
                     self.problem(&item, format!("a rate is per second, not `{}`", l.unit));
                 }
-                for p in per.iter().filter(|p| !matches!(p.as_str(), "account" | "region")) {
+                for p in per
+                    .iter()
+                    .filter(|p| !matches!(p.as_str(), "account" | "region"))
+                {
                     self.problem(&item, format!("unknown rate dimension `{p}`"));
                 }
             }
             (None, None, Some(what)) => {
                 if l.bytes().is_none() {
-                    self.problem(&item, format!("a size is in bytes, KB or MB, not `{}`", l.unit));
+                    self.problem(
+                        &item,
+                        format!("a size is in bytes, KB or MB, not `{}`", l.unit),
+                    );
                 }
                 if !matches!(what.as_str(), "get" | "form" | "json" | "response") {
                     self.problem(&item, format!("unknown size `{what}`"));
