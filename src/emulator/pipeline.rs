@@ -130,14 +130,8 @@ fn run(
 /// An action this dialect does not serve: the dialect's code for an action another version
 /// of the same API serves, where it documents one (v2's 6100), else its no-such-action code.
 fn unknown_action(em: &Emulator, d: &Dialect, name: &str) -> ApiError {
-    let api = |id: &str| id.split('-').next().unwrap_or_default().to_string();
-    let elsewhere = em
-        .spec
-        .dialects
-        .iter()
-        .find(|o| o.id() != d.id() && api(o.id()) == api(d.id()) && o.action(name).is_some());
-    match (d.header.model.other_version.as_deref(), elsewhere) {
-        (Some(c), Some(o)) => resolve(
+    match crate::wire::codes::unknown_action(&em.spec, d, name) {
+        (c, Some(o)) => resolve(
             d,
             c,
             400,
@@ -147,9 +141,9 @@ fn unknown_action(em: &Emulator, d: &Dialect, name: &str) -> ApiError {
                 o.header.version
             ),
         ),
-        _ => resolve(
+        (c, None) => resolve(
             d,
-            code(d, Kind::NoAction),
+            c,
             400,
             format!("the action {name} is not one of {}'s", d.id()),
         ),
