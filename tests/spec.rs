@@ -273,15 +273,15 @@ fn the_counts_are_pinned_so_a_deletion_is_noticed() {
     // state machines, transitions, rules, limits, errata. Adding to the spec means updating this
     // table in the same change; a number going down without that is an accidental deletion.
     let pinned: [(&str, [usize; 11]); 4] = [
-        ("aliyun-ens", [86, 367, 389, 537, 17, 0, 7, 50, 34, 106, 70]),
-        ("aliyun-slb", [62, 349, 386, 346, 45, 0, 3, 37, 65, 30, 81]),
+        ("aliyun-ens", [86, 367, 389, 537, 17, 0, 7, 50, 34, 106, 71]),
+        ("aliyun-slb", [62, 349, 386, 346, 45, 0, 3, 37, 65, 30, 82]),
         (
             "tencent-clb",
-            [92, 393, 393, 155, 60, 73, 4, 65, 74, 150, 42],
+            [92, 393, 393, 155, 60, 73, 4, 65, 74, 152, 43],
         ),
         (
             "tencent-clb-v2",
-            [49, 214, 314, 365, 24, 0, 4, 12, 23, 22, 43],
+            [49, 214, 314, 365, 24, 0, 4, 12, 23, 23, 46],
         ),
     ];
     let s = load();

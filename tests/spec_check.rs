@@ -224,3 +224,40 @@ fn an_unknown_key_is_a_load_error_not_a_silent_ignore() {
     let err = spec::load(Path::new(dir.path())).unwrap_err();
     assert!(format!("{err:#}").contains("requierd"), "{err:#}");
 }
+
+#[test]
+fn an_enforced_limit_must_answer_a_documented_code_and_name_real_parameters() {
+    let limit = |model: &str| {
+        format!(
+            r#"
+[[limits]]
+name = "listeners"
+value = 50
+unit = "listeners"
+actions = ["StartLoadBalancerListener"]
+description = "test"
+source = {{ file = "001_a96469f2036bcb17.txt", section = "VipTooManyListeners", lines = [10533, 10544] }}
+model = {model}
+"#
+        )
+    };
+    let quota = limit(r#"{ quota = "listener", under = "LoadBalancerId", code = "NoSuchCode" }"#);
+    let files = [
+        ("dialect.toml", DIALECT),
+        ("actions/StartLoadBalancerListener.toml", ACTION),
+        ("limits/a.toml", quota.as_str()),
+    ];
+    assert_reports(
+        &files,
+        "answers `NoSuchCode`, which no error table documents",
+    );
+    assert_reports(&files, "has no parameter `LoadBalancerId`");
+    let rate = limit(r#"{ rate = ["account", "planet"], code = "NoSuchCode" }"#);
+    let files = [
+        ("dialect.toml", DIALECT),
+        ("actions/StartLoadBalancerListener.toml", ACTION),
+        ("limits/a.toml", rate.as_str()),
+    ];
+    assert_reports(&files, "a rate is per second");
+    assert_reports(&files, "unknown rate dimension `planet`");
+}

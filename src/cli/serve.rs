@@ -20,6 +20,15 @@ pub enum Clock {
     Manual,
 }
 
+/// Whether the documented request rates are enforced.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RateLimits {
+    /// Never throttle (SDK users, the suite and the benchmarks send far faster than documented).
+    Off,
+    /// The rates the documents give (Tencent 20/s per action, region and account; ENS per user).
+    Documented,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
@@ -37,6 +46,13 @@ pub struct ServeArgs {
     /// How far a request's timestamp may be from the server's clock, in seconds.
     #[arg(long, default_value_t = 900)]
     pub timestamp_window_secs: i64,
+    /// Enforce the documented request rates (also /_lbconform/limits?rate=documented|off).
+    #[arg(long, value_enum, default_value = "off")]
+    pub rate_limits: RateLimits,
+    /// Serve as if over HTTPS only: a v2 request without `X-Forwarded-Proto: https` (from a
+    /// TLS terminator in front) is answered 4600, as v2 documents.
+    #[arg(long)]
+    pub https_only: bool,
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
@@ -56,6 +72,8 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             max_skew_secs: args.timestamp_window_secs,
         },
         accounts,
+        rate_limits: matches!(args.rate_limits, RateLimits::Documented),
+        https_only: args.https_only,
     };
     let em = Arc::new(Emulator::new(spec, config));
     tokio::runtime::Runtime::new()?.block_on(server::serve(em, args.addr))?;

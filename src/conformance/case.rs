@@ -95,6 +95,9 @@ pub enum AdminOp {
     /// Fire the internal trigger `args.trigger` (`internal:expire`, `internal:fail` ...) of
     /// resource `args.id`'s state machine: transitions no API call causes.
     Transition,
+    /// Set the limits the emulator enforces on requests: `args.rate` = documented | off,
+    /// `args.https` = required | off. The runner restores the settings after the case.
+    Limits,
 }
 
 impl AdminOp {
@@ -106,6 +109,7 @@ impl AdminOp {
             AdminOp::Advance => "clock/advance",
             AdminOp::Fail => "fail",
             AdminOp::Transition => "transition",
+            AdminOp::Limits => "limits",
         }
     }
 }
@@ -152,6 +156,18 @@ pub struct Step {
     /// Send the previous call's request again, byte for byte (same nonce and signature).
     #[serde(default)]
     pub replay: bool,
+    /// Make the call this many times (a burst), each answer checked as the step says; `${n}`
+    /// is the call's number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
+    /// Parameter -> a length: the parameter's value becomes that many `x` characters (an
+    /// oversize request).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pad: BTreeMap<String, u64>,
+    /// Tencent 3.0 only: sign with signature v1 (HmacSHA256) and send a `get` query or a
+    /// `form` POST instead of the TC3-signed JSON POST.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<String>,
     /// Generated cases only: the step is part of a setup shared by every case with the same
     /// key (the prerequisites of one action's generated cases), run once for all of them.
     #[serde(skip)]

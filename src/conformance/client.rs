@@ -54,6 +54,8 @@ pub struct CallOpts {
     pub format: Option<String>,
     /// The API version sent instead of the dialect's (v2 sends none).
     pub version: Option<String>,
+    /// Tencent 3.0: `get` or `form`, signature v1 instead of TC3 (see [`Client::tc3_v1`]).
+    pub transport: Option<String>,
 }
 
 /// The request as it was sent, for reports.
@@ -267,6 +269,10 @@ impl Client {
                     ..Default::default()
                 }
             }
+            Protocol::Tc3 if opts.transport.is_some() => {
+                let form = opts.transport.as_deref() == Some("form");
+                self.tc3_v1(&key, action, version, params, &nonce, now, form)
+            }
             Protocol::Tc3 => {
                 let mut body = params.clone();
                 let region = match body.remove("Region") {
@@ -323,6 +329,55 @@ impl Client {
                 }
             }
         }
+    }
+}
+
+impl Client {
+    /// A Tencent 3.0 request signed with signature v1 (HmacSHA256 over the sorted parameters,
+    /// `Name.N` lists), as a GET query or a form-encoded POST.
+    #[allow(clippy::too_many_arguments)]
+    fn tc3_v1(
+        &self,
+        key: &Key,
+        action: &str,
+        version: &str,
+        params: &Map<String, Value>,
+        nonce: &str,
+        now: i64,
+        form: bool,
+    ) -> HttpRequest {
+        let mut own = params.clone();
+        let region = match own.remove("Region") {
+            Some(Value::String(r)) => r,
+            _ => "ap-guangzhou".into(),
+        };
+        let mut p: Vec<(String, String)> = vec![
+            ("Action".into(), action.into()),
+            ("Version".into(), version.into()),
+            ("Region".into(), region),
+            ("SecretId".into(), key.id.clone()),
+            ("Timestamp".into(), now.to_string()),
+            ("Nonce".into(), nonce.into()),
+            ("SignatureMethod".into(), "HmacSHA256".into()),
+        ];
+        p.extend(flatten::flatten(&own, 0));
+        let method = if form { "POST" } else { "GET" };
+        let sig = tencent_hmac::sign(method, &self.host, "/", &p, &key.secret);
+        p.push(("Signature".into(), sig));
+        let encoded = encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut req = HttpRequest {
+            method: method.into(),
+            host: self.host.clone(),
+            path: "/".into(),
+            ..Default::default()
+        };
+        if form {
+            req.body = encoded.into_bytes();
+            req.set_header("Content-Type", "application/x-www-form-urlencoded");
+        } else {
+            req.query = encoded;
+        }
+        req
     }
 }
 

@@ -36,7 +36,7 @@ use crate::model::clock::ClockMode;
 use crate::model::validate::validate;
 use crate::model::{Call, Model};
 use crate::spec::{Dialect, Protocol, Spec};
-use crate::wire::codes::{self, Kind};
+use crate::wire::codes;
 use crate::wire::errors::{param_error, violation_error};
 use crate::wire::{flatten, params};
 
@@ -554,7 +554,9 @@ impl Oracle<'_> {
     ) -> Result<Map<String, Value>, String> {
         let d = self.dialect;
         let Some(a) = d.action(action) else {
-            return Err(codes::code(d, Kind::NoAction).to_string());
+            return Err(codes::unknown_action(&self.model.spec, d, action)
+                .0
+                .to_string());
         };
         let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
         let decoded = match d.header.protocol {

@@ -96,7 +96,9 @@ pub async fn spawn(
 
 async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let body = to_bytes(body, 10 << 20).await.unwrap_or_default();
+    // Bounded, but above every documented request size (Tencent's 10 MB), so that the upstream,
+    // not the proxy, is what judges an oversize request.
+    let body = to_bytes(body, 32 << 20).await.unwrap_or_default();
     let mut r = HttpRequest {
         method: parts.method.as_str().to_string(),
         host: String::new(),

@@ -279,15 +279,26 @@ impl Runner {
             last: None,
             created: Vec::new(),
         };
-        for (i, step) in case.steps.iter().enumerate() {
+        let limits = self.limits_before(case).await;
+        'steps: for (i, step) in case.steps.iter().enumerate() {
             if failed || step.shared.is_some() {
                 continue;
             }
-            if let Err(f) = self.run_step(&mut ctx, i + 1, step).await {
-                result.outcome = Outcome::Fail;
-                result.failure = Some(*f);
-                break;
+            for k in 1..=step.repeat.unwrap_or(1) {
+                if step.repeat.is_some() {
+                    // `${n}`: which call of the burst this is, from 1.
+                    ctx.vars.insert("n".into(), Value::from(k));
+                }
+                if let Err(f) = self.run_step(&mut ctx, i + 1, step).await {
+                    result.outcome = Outcome::Fail;
+                    result.failure = Some(*f);
+                    break 'steps;
+                }
             }
+        }
+        // Before cleaning up: the deletes must not be throttled.
+        if let Some(q) = limits {
+            let _ = self.client.admin("POST", "limits", &q).await;
         }
         let mut created = std::mem::take(&mut ctx.created);
         // Children before their parents.
@@ -299,6 +310,41 @@ impl Runner {
         result.coverage = case.coverage_items();
         result.duration_ms = start.elapsed().as_millis() as u64;
         result
+    }
+
+    /// For a case that changes the emulator's request limits, the settings to restore after
+    /// it (as a `limits` query), read before it runs.
+    async fn limits_before(&self, case: &Case) -> Option<String> {
+        if !case.steps.iter().any(|s| s.admin == Some(AdminOp::Limits)) {
+            return None;
+        }
+        let (_, v) = self.client.admin("POST", "limits", "").await.ok()?;
+        Some(format!(
+            "rate={}&https={}",
+            v["rate"].as_str().unwrap_or("off"),
+            v["https"].as_str().unwrap_or("off")
+        ))
+    }
+
+    /// The region of the resource (made in this case, else earlier in the run) whose id one of
+    /// `params` names: a child's delete call needs its parent's region. Searched by reference,
+    /// this case's resources first, since params may be large (an oversize request).
+    fn parent_region(&self, created: &[Created], params: &Map<String, Value>) -> Option<String> {
+        let names = |p: &Created| {
+            params.values().any(|v| match v {
+                Value::String(s) => s.contains(&p.id),
+                other => flat_value(other).contains(&p.id),
+            })
+        };
+        match created.iter().find(|p| names(p)) {
+            Some(p) => p.region.clone(),
+            None => self
+                .registry
+                .snapshot()
+                .into_iter()
+                .find(|p| names(p))
+                .and_then(|p| p.region),
+        }
     }
 
     /// Deletes `items` and forgets them in the registry.
@@ -436,6 +482,9 @@ impl Runner {
         let params =
             subst(&Value::Object(step.params.clone()), &ctx.vars).map_err(|e| fail(e, None))?;
         let mut params = params.as_object().cloned().unwrap_or_default();
+        for (p, len) in &step.pad {
+            params.insert(p.clone(), Value::String("x".repeat(*len as usize)));
+        }
         let kind = lb_kind(ctx.d.id());
         if let Some(k) = kind.as_ref().filter(|k| k.create == action) {
             if !params.contains_key(k.name_param)
@@ -455,6 +504,7 @@ impl Runner {
             second_account: step.account.as_deref() == Some("second"),
             format: step.format.clone(),
             version: step.version.clone(),
+            transport: step.transport.clone(),
         };
         let deadline = step.eventually.as_ref().map(|e| e.timeout_ms).unwrap_or(0);
         let mut waited = 0u64;
@@ -519,14 +569,10 @@ impl Runner {
                         second_account: opts.second_account,
                         // Else the region of the parent it was made in (a VServerGroup's
                         // load balancer), which its delete call needs.
-                        region: params.get("RegionId").map(flat_value).or_else(|| {
-                            ctx.created
-                                .iter()
-                                .cloned()
-                                .chain(self.registry.snapshot())
-                                .find(|p| params.values().any(|v| flat_value(v).contains(&p.id)))
-                                .and_then(|p| p.region)
-                        }),
+                        region: params
+                            .get("RegionId")
+                            .map(flat_value)
+                            .or_else(|| self.parent_region(&ctx.created, &params)),
                         from: params.clone(),
                     };
                     // What no action can delete is not the run's to clean up.

@@ -12,6 +12,8 @@ use crate::wire::Credentials;
 #[derive(Debug, Clone)]
 pub struct Accounts {
     keys: HashMap<String, (String, String)>,
+    /// Account -> the project ids it has besides the default project 0 (Tencent projects).
+    projects: HashMap<String, Vec<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -26,6 +28,9 @@ struct Entry {
     id: String,
     secret: String,
     account: String,
+    /// Tencent project ids the account has besides the default project 0.
+    #[serde(default)]
+    projects: Vec<i64>,
 }
 
 impl Default for Accounts {
@@ -40,7 +45,10 @@ impl Default for Accounts {
                 "tencent-1".into(),
             ),
         );
-        Accounts { keys }
+        Accounts {
+            keys,
+            projects: HashMap::new(),
+        }
     }
 }
 
@@ -51,17 +59,35 @@ impl Accounts {
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let f: File =
             toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        let mut projects: HashMap<String, Vec<i64>> = HashMap::new();
+        for e in &f.credentials {
+            projects
+                .entry(e.account.clone())
+                .or_default()
+                .extend(&e.projects);
+        }
         Ok(Accounts {
             keys: f
                 .credentials
                 .into_iter()
                 .map(|e| (e.id, (e.secret, e.account)))
                 .collect(),
+            projects,
         })
     }
 
     pub fn add(&mut self, id: &str, secret: &str, account: &str) {
         self.keys.insert(id.into(), (secret.into(), account.into()));
+    }
+
+    /// Gives `account` project `id` (the default project 0 it always has).
+    pub fn add_project(&mut self, account: &str, id: i64) {
+        self.projects.entry(account.into()).or_default().push(id);
+    }
+
+    /// Whether `account` has project `id`: the default project 0, or one configured.
+    pub fn has_project(&self, account: &str, id: i64) -> bool {
+        id == 0 || self.projects.get(account).is_some_and(|p| p.contains(&id))
     }
 
     pub fn account(&self, id: &str) -> Option<&str> {

@@ -8,6 +8,7 @@
 //! | `POST /_lbconform/lock?id=ID` / `unlock?id=ID` | lock or unlock a load balancer |
 //! | `POST /_lbconform/health?server=ID&status=S` | set a backend's health (normal, abnormal) |
 //! | `POST /_lbconform/fail?count=N&kind=unavailable\|throttle` | fail the next N calls |
+//! | `POST /_lbconform/limits?rate=documented\|off&https=required\|off` | turn the documented request rates on (fresh counts) or off, and v2's HTTPS-only rule; either may be left out; answers the settings |
 //! | `POST /_lbconform/transition?id=ID&trigger=internal:T` | fire an internal transition of the resource's state machine (a Tencent instance's `internal:expire`, a task's `internal:fail`) |
 
 use serde_json::{json, Value};
@@ -136,11 +137,41 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
             em.inject(kind, count);
             answer(200, json!({"armed": count}))
         }
+        "limits" => limits(em, arg("rate").as_deref(), arg("https").as_deref()),
         _ => answer(
             404,
             json!({"error": "unknown admin endpoint", "see": "README.md § Admin endpoints"}),
         ),
     }
+}
+
+/// `rate=documented|off`, `https=required|off`: the limits the emulator enforces on request.
+fn limits(em: &Emulator, rate: Option<&str>, https: Option<&str>) -> Rendered {
+    let rate = match rate {
+        Some("documented") => Some(true),
+        Some("off") => Some(false),
+        None => None,
+        Some(_) => return bad("rate is documented or off"),
+    };
+    let https = match https {
+        Some("required") => Some(true),
+        Some("off") => Some(false),
+        None => None,
+        Some(_) => return bad("https is required or off"),
+    };
+    if let Some(on) = rate {
+        em.limits.set_rates(on);
+    }
+    if let Some(on) = https {
+        em.limits.set_https_only(on);
+    }
+    answer(
+        200,
+        json!({
+            "rate": if em.limits.rates_on() { "documented" } else { "off" },
+            "https": if em.limits.https_only() { "required" } else { "off" },
+        }),
+    )
 }
 
 /// Whether `r` has `server` as a backend: an Alibaba BackendServers entry, a Tencent target or

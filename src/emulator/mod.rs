@@ -6,11 +6,13 @@
 //! - [`pipeline`]: one request through verification, validation, the model and rendering;
 //! - [`admin`]: the `/_lbconform/` test endpoints;
 //! - [`accounts`]: credentials and their accounts;
+//! - [`limits`]: documented request rates, sizes and the HTTPS-only rule;
 //! - [`server`]: the HTTP server.
 
 pub mod accounts;
 pub mod admin;
 pub mod dispatch;
+pub mod limits;
 pub mod pipeline;
 pub mod server;
 
@@ -23,6 +25,7 @@ use crate::spec::Spec;
 use crate::wire::replay::Window;
 use crate::wire::verify::Verifier;
 use accounts::Accounts;
+use limits::Limits;
 
 /// A fault the admin endpoint injects into the next calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +40,7 @@ pub struct Emulator {
     pub model: Model,
     pub verifier: Verifier,
     pub accounts: Accounts,
+    pub limits: Limits,
     faults: Mutex<Option<(Fault, u64)>>,
     requests: AtomicU64,
 }
@@ -48,6 +52,11 @@ pub struct Config {
     pub transition_delay_ms: u64,
     pub window: Window,
     pub accounts: Accounts,
+    /// Enforce the documented request rates (off: SDK users and the suite send faster).
+    pub rate_limits: bool,
+    /// Answer a dialect that documents HTTPS only (v2) with its code for plain HTTP unless a
+    /// terminator in front says `X-Forwarded-Proto: https`.
+    pub https_only: bool,
 }
 
 impl Default for Config {
@@ -57,6 +66,8 @@ impl Default for Config {
             transition_delay_ms: 1000,
             window: Window { max_skew_secs: 900 },
             accounts: Accounts::default(),
+            rate_limits: false,
+            https_only: false,
         }
     }
 }
@@ -65,11 +76,12 @@ impl Emulator {
     pub fn new(spec: Arc<Spec>, config: Config) -> Emulator {
         Emulator {
             model: Model::new(spec.clone(), config.clock, config.transition_delay_ms),
-            spec,
             verifier: Verifier::new(config.window),
             accounts: config.accounts,
+            limits: Limits::new(&spec, config.rate_limits, config.https_only),
             faults: Mutex::new(None),
             requests: AtomicU64::new(0),
+            spec,
         }
     }
 
@@ -104,5 +116,7 @@ impl Emulator {
         self.model.reset();
         self.verifier.reset();
         self.inject(Fault::Unavailable, 0);
+        // Settings stay as configured; the counts start afresh.
+        self.limits.set_rates(self.limits.rates_on());
     }
 }

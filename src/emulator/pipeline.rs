@@ -35,8 +35,34 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
     let format = response_format(req, flat);
     let rid = em.request_id();
     match run(em, d, req, &rid, pairs.map_err(|e| decode_error(d, &e))) {
-        Ok((action, body)) => success(d, &action, &rid, body, format),
+        Ok((action, body)) => {
+            let answer = success(d, &action, &rid, body, format);
+            match em.limits.response_size(d, answer.body.len()) {
+                Some(r) => error(d, &resolve(d, &r.code, 500, r.detail), &rid, format),
+                None => answer,
+            }
+        }
         Err(e) => error(d, &e, &rid, format),
+    }
+}
+
+/// A request whose body the server stopped reading at its bound: the dialect's code for a
+/// request over its size limit where it documents one, else HTTP 413.
+pub fn too_large(em: &Emulator, req: &HttpRequest) -> Rendered {
+    let pairs = req.query_pairs().unwrap_or_default();
+    let d = dialect_of(req, &pairs).and_then(|id| em.spec.dialect(id));
+    let refusal = d.and_then(|d| Some((d, em.limits.body_too_large(d)?)));
+    match refusal {
+        Some((d, r)) => {
+            let rid = em.request_id();
+            let e = resolve(d, &r.code, 413, r.detail);
+            error(d, &e, &rid, response_format(req, &pairs))
+        }
+        None => Rendered {
+            status: 413,
+            content_type: "text/plain",
+            body: b"request body too large or truncated".to_vec(),
+        },
     }
 }
 
@@ -47,6 +73,10 @@ fn run(
     rid: &str,
     pairs: Result<Vec<(String, String)>, ApiError>,
 ) -> Result<(String, Map<String, Value>), ApiError> {
+    if let Some(r) = em.limits.request_size(d, req) {
+        return Err(resolve(d, &r.code, 400, r.detail));
+    }
+    plain_http(em, d, req)?;
     let pairs = pairs?;
     let verified = em
         .verifier
@@ -64,14 +94,13 @@ fn run(
             "the request names no Action".into(),
         )
     })?;
-    let action = d.action(&name).ok_or_else(|| {
-        resolve(
-            d,
-            code(d, Kind::NoAction),
-            400,
-            format!("the action {name} is not one of {}'s", d.id()),
-        )
-    })?;
+    let action = d
+        .action(&name)
+        .ok_or_else(|| unknown_action(em, d, &name))?;
+    let region = region(req, &pairs);
+    em.limits
+        .take(d, &action.name, &account, region, em.model.clock.now_ms())
+        .map_err(|r| resolve(d, &r.code, 400, r.detail))?;
     if let Some(fault) = em.take_fault() {
         let (kind, detail) = match fault {
             Fault::Unavailable => (Kind::Unavailable, "injected by /_lbconform/fail"),
@@ -84,6 +113,7 @@ fn run(
         d.structures.get(n).map(|s| s.fields.as_slice())
     })
     .map_err(|v| violation_error(d, action, &v[0]))?;
+    check_project(em, d, &account, &values)?;
     let call = Call {
         dialect: d,
         action,
@@ -95,6 +125,88 @@ fn run(
         Ok(body) => Ok((action.name.clone(), body)),
         Err(f) => Err(resolve(d, &f.code, 400, f.detail)),
     }
+}
+
+/// An action this dialect does not serve: the dialect's code for an action another version
+/// of the same API serves, where it documents one (v2's 6100), else its no-such-action code.
+fn unknown_action(em: &Emulator, d: &Dialect, name: &str) -> ApiError {
+    match crate::wire::codes::unknown_action(&em.spec, d, name) {
+        (c, Some(o)) => resolve(
+            d,
+            c,
+            400,
+            format!(
+                "{name} is an action of {} ({}), not of this version",
+                o.id(),
+                o.header.version
+            ),
+        ),
+        (c, None) => resolve(
+            d,
+            c,
+            400,
+            format!("the action {name} is not one of {}'s", d.id()),
+        ),
+    }
+}
+
+/// The region a request is made in: Tencent's `X-TC-Region` or `Region`, Alibaba's `RegionId`.
+fn region<'r>(req: &'r HttpRequest, pairs: &'r [(String, String)]) -> &'r str {
+    req.header("x-tc-region")
+        .or_else(|| param(pairs, "Region"))
+        .or_else(|| param(pairs, "RegionId"))
+        .unwrap_or_default()
+}
+
+/// A plain-HTTP request to a dialect that documents HTTPS only, when the emulator serves
+/// HTTPS only: it listens on plain HTTP, so HTTPS is what a terminator in front says.
+fn plain_http(em: &Emulator, d: &Dialect, req: &HttpRequest) -> Result<(), ApiError> {
+    let Some(c) = d.header.model.plain_http.as_deref() else {
+        return Ok(());
+    };
+    let https = req
+        .header("x-forwarded-proto")
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    if !em.limits.https_only() || https {
+        return Ok(());
+    }
+    Err(resolve(
+        d,
+        c,
+        400,
+        "this emulator serves HTTPS only (X-Forwarded-Proto: https from a terminator)".into(),
+    ))
+}
+
+/// A project id the caller's account does not have (v2 answers the module code 100004 inside
+/// the message of 5100, as its documents' example shows: `(100004) projectId is incorrect`).
+fn check_project(
+    em: &Emulator,
+    d: &Dialect,
+    account: &str,
+    values: &Map<String, Value>,
+) -> Result<(), ApiError> {
+    let Some(h) = &d.header.model.unknown_project else {
+        return Ok(());
+    };
+    let Some(id) = values.get(&h.param).and_then(Value::as_i64) else {
+        return Ok(());
+    };
+    if em.accounts.has_project(account, id) {
+        return Ok(());
+    }
+    let Some(module) = &h.module else {
+        return Err(resolve(d, &h.code, 400, format!("no project {id}")));
+    };
+    let documented = d.errors_for(module);
+    let what = documented
+        .first()
+        .map_or(format!("{} is incorrect", h.param), |e| e.message.clone());
+    let base = resolve(d, &h.code, 400, String::new());
+    Err(ApiError {
+        message: format!("({module}) {what}"),
+        ..base
+    })
 }
 
 /// `Format` when given; otherwise JSON for a client that accepts only JSON (the V3 SDKs send

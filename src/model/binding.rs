@@ -209,6 +209,8 @@ pub struct Binding {
     pub members: Option<String>,
     pub list: Option<ListPlan>,
     pub paging: Paging,
+    /// The documented quotas the action must keep (see [`super::quota`]).
+    pub quotas: Vec<super::quota::Quota>,
 }
 
 /// Every action's binding, and the kinds of one dialect.
@@ -491,6 +493,7 @@ fn bind(d: &Dialect, kinds: &BTreeMap<String, Kind>, a: &Action) -> Binding {
         members,
         list,
         paging: paging(a),
+        quotas: super::quota::of_action(d, &a.name),
     }
 }
 

@@ -95,6 +95,41 @@ fn ids(call: &Call, r: &IdRef) -> Vec<String> {
     values(v)
 }
 
+/// A batch naming some resources that do not exist, where the dialect documents a
+/// partial-success code (v2's 5400): the parameters narrowed to the resources that do, and the
+/// ids left out. `None` when nothing would be left or nothing is missing.
+pub(crate) fn narrowed(
+    s: &Store,
+    call: &Call,
+    b: &Binding,
+) -> Option<(Map<String, Value>, Vec<String>)> {
+    call.dialect.header.model.partial.as_ref()?;
+    let mut params = call.params.clone();
+    let mut missing = Vec::new();
+    for r in b.refs.iter().filter(|r| r.many && !r.slb_listener) {
+        let Some(Value::Array(items)) = params.get(&r.param) else {
+            continue;
+        };
+        let exists = |v: &Value| {
+            v.as_str()
+                .is_some_and(|id| s.get(call.account, id).is_some())
+        };
+        let (keep, gone): (Vec<Value>, Vec<Value>) = items.iter().cloned().partition(exists);
+        if gone.is_empty() {
+            continue;
+        }
+        if keep.is_empty() {
+            return None;
+        }
+        missing.extend(
+            gone.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string()),
+        );
+        params.insert(r.param.clone(), Value::Array(keep));
+    }
+    (!missing.is_empty()).then_some((params, missing))
+}
+
 /// Every named resource exists in the caller's account, and no state of theirs forbids the
 /// action. A read's own list kind is a filter, not a reference.
 pub(crate) fn check_refs(s: &Store, call: &Call, b: &Binding) -> Result<(), Failure> {

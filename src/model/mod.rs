@@ -14,7 +14,8 @@
 //!
 //! - [`binding`] and [`generic`]: every other action, its meaning read off the spec (verb,
 //!   resource, id parameters, documented lists) and executed;
-//! - [`project`]: answers filled from the documented response fields.
+//! - [`project`]: answers filled from the documented response fields;
+//! - [`quota`]: the documented quotas the spec's limits bind.
 
 pub mod alibaba_lb;
 pub mod attrs;
@@ -23,6 +24,7 @@ pub mod clock;
 pub mod generic;
 pub mod lifecycle;
 pub mod project;
+pub mod quota;
 pub mod shape;
 pub mod store;
 pub mod tags;
@@ -173,15 +175,48 @@ impl Model {
         // action, before any handler runs (hand-written ones included); an action's
         // `[model] unchecked` list names the references taken on trust.
         if let Some(b) = self.binding(call.dialect.id(), &call.action.name) {
-            generic::check_refs(&store, call, b)?;
+            if let Err(f) = generic::check_refs(&store, call, b) {
+                return self.partially(&ctx, &mut store, call, b).unwrap_or(Err(f));
+            }
+            quota::check(&store, call, &b.quotas)?;
         }
-        let out = match call.dialect.id() {
-            "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(&ctx, &mut store, call),
-            "tencent-clb" => tencent_clb::execute(&ctx, &mut store, call),
-            "tencent-clb-v2" => tencent_v2::execute(&ctx, &mut store, call),
-            _ => generic::execute(&ctx, &mut store, call),
+        dispatch(&ctx, &mut store, call).map(|body| generic::complete(call, body))
+    }
+
+    /// A batch naming some resources that do not exist, where the dialect documents that only
+    /// some operations succeeding has its own code: the rest are acted on, and the answer is
+    /// that code. `None` where that does not apply.
+    fn partially(&self, ctx: &Ctx, store: &mut Store, call: &Call, b: &Binding) -> Option<Outcome> {
+        let code = call.dialect.header.model.partial.as_deref()?;
+        let (params, missing) = generic::narrowed(store, call, b)?;
+        let part = Call {
+            dialect: call.dialect,
+            action: call.action,
+            account: call.account,
+            request_id: call.request_id,
+            params,
         };
-        out.map(|body| generic::complete(call, body))
+        let done = generic::check_refs(store, &part, b)
+            .and_then(|()| quota::check(store, &part, &b.quotas))
+            .and_then(|()| dispatch(ctx, store, &part));
+        Some(done.and_then(|_| {
+            Err(Failure::new(
+                code,
+                format!(
+                    "some of the operations succeeded; {} do not exist",
+                    missing.join(", ")
+                ),
+            ))
+        }))
+    }
+}
+
+fn dispatch(ctx: &Ctx, store: &mut Store, call: &Call) -> Outcome {
+    match call.dialect.id() {
+        "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(ctx, store, call),
+        "tencent-clb" => tencent_clb::execute(ctx, store, call),
+        "tencent-clb-v2" => tencent_v2::execute(ctx, store, call),
+        _ => generic::execute(ctx, store, call),
     }
 }
 

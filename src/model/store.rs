@@ -122,6 +122,17 @@ impl Store {
             .filter(move |r| r.account == account && r.kind == kind)
     }
 
+    /// How many resources of `kind` owned by `account` sit directly under `parent`.
+    pub fn count_children(&self, account: &str, parent: &str, kind: &str) -> usize {
+        self.children.get(parent).map_or(0, |ids| {
+            ids.iter()
+                .filter_map(|id| self.resources.0.get(id))
+                .filter(|r| r.kind == kind && r.account == account)
+                .filter(|r| r.parent.as_deref() == Some(parent))
+                .count()
+        })
+    }
+
     /// Adds a resource, tracking its pending completion if it has one.
     pub fn insert(&mut self, r: Resource) {
         let id = r.id.clone();

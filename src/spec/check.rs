@@ -108,6 +108,9 @@ pub fn check_dialect(d: &Dialect, seeds: &Seeds) -> Vec<Problem> {
     for l in &d.limits {
         c.source(&format!("limit {}", l.name), &l.source);
         c.known_actions(&format!("limit {}", l.name), l.actions.iter());
+        if let Some(m) = &l.model {
+            c.limit_model(l, m);
+        }
     }
     c.out
 }
@@ -480,6 +483,68 @@ impl Checker<'_> {
             if let Some(name) = a.strip_prefix("action:") {
                 self.known_actions(&item, std::iter::once(&name.to_string()));
             }
+        }
+    }
+
+    /// A limit the model enforces: its code is documented (or chosen by an erratum where the
+    /// documents give none), a quota names parameters its actions have, a rate is per second.
+    fn limit_model(&mut self, l: &crate::spec::Limit, m: &crate::spec::LimitModel) {
+        let item = format!("limit {}", l.name);
+        let chosen = |d: &Dialect| {
+            d.errata
+                .iter()
+                .any(|e| e.affects.iter().any(|a| a == &format!("error:{}", m.code)))
+        };
+        if self.d.errors_for(&m.code).is_empty() && !chosen(self.d) {
+            self.problem(
+                &item,
+                format!("answers `{}`, which no error table documents", m.code),
+            );
+        }
+        if l.value.as_u64().is_none() {
+            self.problem(&item, "an enforced limit needs a whole-number value");
+        }
+        match (&m.quota, &m.rate, &m.size) {
+            (Some(_), None, None) => {
+                let params = m.under.iter().chain(&m.adds);
+                for p in params {
+                    for a in &l.actions {
+                        let has = self
+                            .d
+                            .action(a)
+                            .is_some_and(|x| x.params.iter().any(|q| &q.name == p));
+                        if !has {
+                            self.problem(&item, format!("action `{a}` has no parameter `{p}`"));
+                        }
+                    }
+                }
+                if m.under.is_none() || l.actions.is_empty() {
+                    self.problem(&item, "a quota needs `under` and the actions it bounds");
+                }
+            }
+            (None, Some(per), None) => {
+                if !l.unit.contains("second") {
+                    self.problem(&item, format!("a rate is per second, not `{}`", l.unit));
+                }
+                for p in per
+                    .iter()
+                    .filter(|p| !matches!(p.as_str(), "account" | "region"))
+                {
+                    self.problem(&item, format!("unknown rate dimension `{p}`"));
+                }
+            }
+            (None, None, Some(what)) => {
+                if l.bytes().is_none() {
+                    self.problem(
+                        &item,
+                        format!("a size is in bytes, KB or MB, not `{}`", l.unit),
+                    );
+                }
+                if !matches!(what.as_str(), "get" | "form" | "json" | "response") {
+                    self.problem(&item, format!("unknown size `{what}`"));
+                }
+            }
+            _ => self.problem(&item, "a limit's model is one of `quota`, `rate`, `size`"),
         }
     }
 

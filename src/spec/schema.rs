@@ -87,6 +87,34 @@ pub struct ModelHints {
     /// (Tencent's `InvalidParameterValue.Range` / `.Length`).
     #[serde(default)]
     pub by_violation: BTreeMap<String, String>,
+    /// The code for a plain-HTTP request where the dialect documents HTTPS only, answered
+    /// when the emulator is told to serve HTTPS only (v2's 4600).
+    #[serde(default)]
+    pub plain_http: Option<String>,
+    /// The code for a batch that names some resources that do not exist: the rest are acted
+    /// on and the answer says only some succeeded (v2's 5400).
+    #[serde(default)]
+    pub partial: Option<String>,
+    /// The code for an action another version of the same API serves but this one does not
+    /// (v2's 6100 "not supported by the version"), instead of the no-such-action code.
+    #[serde(default)]
+    pub other_version: Option<String>,
+    /// A project id parameter checked against the caller's projects (v2's module error 100004,
+    /// carried in the message of common code 5100).
+    #[serde(default)]
+    pub unknown_project: Option<ProjectHint>,
+}
+
+/// A parameter naming one of the account's projects, and how an unknown one is answered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectHint {
+    pub param: String,
+    /// The code answered.
+    pub code: String,
+    /// The module error code the message carries as `(module) ...`, if any.
+    #[serde(default)]
+    pub module: Option<String>,
 }
 
 impl ModelHints {
@@ -566,4 +594,53 @@ pub struct Limit {
     pub actions: Vec<String>,
     pub description: String,
     pub source: Source,
+    /// What the emulator enforces of it, where it enforces it (a quota or a request rate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<LimitModel>,
+}
+
+/// How the model enforces a limit: a quota on stored resources (`quota`, `under`, `adds`), a
+/// request rate (`rate`) or a message size (`size`), refused with `code`. Adding one is an edit
+/// to `spec/`.
+///
+/// ```toml
+/// model = { quota = "listener", under = "LoadBalancerId", adds = "Ports", code = "LimitExceeded" }
+/// model = { rate = ["account", "region"], code = "RequestLimitExceeded" }
+/// model = { size = "get", code = "RequestSizeLimitExceeded" }
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitModel {
+    /// Quota: the kind of resource counted (`listener`), among the children of `under`'s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<String>,
+    /// Quota: the id parameter naming the resource that holds them (`LoadBalancerId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under: Option<String>,
+    /// Quota: the list parameter each of whose items adds one (`Ports`); one per call without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adds: Option<String>,
+    /// Rate (value per second): what a count is kept per besides the action: `account`,
+    /// `region`; empty for every caller together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Vec<String>>,
+    /// Size (value in `unit` KB or MB): what is bounded: `get` (a GET request), `form` (a
+    /// form-encoded POST), `json` (a JSON POST), `response` (an answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The code answered when the limit is passed.
+    pub code: String,
+}
+
+impl Limit {
+    /// A size limit's bytes (`unit` KB or MB, binary multiples), if it is one.
+    pub fn bytes(&self) -> Option<u64> {
+        let n = self.value.as_u64()?;
+        match self.unit.as_str() {
+            "bytes" => Some(n),
+            "KB" => Some(n * 1024),
+            "MB" => Some(n * 1024 * 1024),
+            _ => None,
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! by [`super::errors::violation_error`] and by the property tests' oracle, so they cannot drift
 //! apart.
 
-use crate::spec::{Dialect, Protocol};
+use crate::spec::{Dialect, Protocol, Spec};
 
 /// A failure the pipeline itself answers, before any handler runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,4 +48,23 @@ pub fn validation(d: &Dialect, missing: bool) -> &'static str {
             Kind::Invalid
         },
     )
+}
+
+/// The code for an action `d` does not serve: the code `d` documents for an action another
+/// version of the same API serves (v2's 6100 for a 3.0 action), with that version, else the
+/// no-such-action code.
+pub fn unknown_action<'s>(
+    spec: &'s Spec,
+    d: &'s Dialect,
+    name: &str,
+) -> (&'s str, Option<&'s Dialect>) {
+    let api = |id: &str| id.split('-').next().unwrap_or_default().to_string();
+    let elsewhere = spec
+        .dialects
+        .iter()
+        .find(|o| o.id() != d.id() && api(o.id()) == api(d.id()) && o.action(name).is_some());
+    match (d.header.model.other_version.as_deref(), elsewhere) {
+        (Some(c), Some(o)) => (c, Some(o)),
+        _ => (code(d, Kind::NoAction), None),
+    }
 }

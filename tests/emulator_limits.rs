@@ -1,0 +1,428 @@
+//! The documented limits the emulator enforces: quotas (always), request rates (only when
+//! turned on, a token bucket on the model clock per action, region and account), request and
+//! response sizes, and v2's HTTPS-only rule, unknown-version actions, partial batches and
+//! project ids.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lbconform::emulator::{admin, pipeline, server, Config, Emulator};
+use lbconform::model::clock::ClockMode;
+use lbconform::wire::response::{tencent, v2};
+use lbconform::wire::{encode, tc3, tencent_hmac, HttpRequest};
+use serde_json::{json, Value};
+
+const TC_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA";
+const TC_SECRET: &str = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA";
+
+fn emulator(config: Config) -> Emulator {
+    let spec = Arc::new(lbconform::spec::load_default().unwrap());
+    Emulator::new(
+        spec,
+        Config {
+            clock: ClockMode::Manual,
+            transition_delay_ms: 500,
+            ..config
+        },
+    )
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn tc3_request(action: &str, region: &str, body: &Value) -> HttpRequest {
+    let mut req = HttpRequest {
+        method: "POST".into(),
+        host: "clb.tencentcloudapi.com".into(),
+        path: "/".into(),
+        body: serde_json::to_vec(body).unwrap(),
+        ..Default::default()
+    };
+    req.set_header("Content-Type", "application/json");
+    req.set_header("Host", "clb.tencentcloudapi.com");
+    req.set_header("X-TC-Action", action);
+    req.set_header("X-TC-Version", "2018-03-17");
+    req.set_header("X-TC-Region", region);
+    tc3::sign(&mut req, TC_ID, TC_SECRET, "clb", now());
+    req
+}
+
+fn call_in(em: &Emulator, action: &str, region: &str, body: Value) -> Value {
+    let out = pipeline::handle(em, &tc3_request(action, region, &body));
+    tencent::parse(200, &out.body).unwrap().body
+}
+
+fn call(em: &Emulator, action: &str, body: Value) -> Value {
+    call_in(em, action, "ap-guangzhou", body)
+}
+
+fn code(v: &Value) -> &str {
+    v["Error"]["Code"].as_str().unwrap_or("")
+}
+
+fn v2_request(params: &[(&str, &str)]) -> HttpRequest {
+    static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let ts = now().to_string();
+    let nonce = NONCE
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .to_string();
+    let common = [
+        ("Region", "gz"),
+        ("SecretId", TC_ID),
+        ("Timestamp", ts.as_str()),
+        ("Nonce", nonce.as_str()),
+        ("SignatureMethod", "HmacSHA256"),
+    ];
+    let mut p: Vec<(String, String)> = common
+        .iter()
+        .chain(params)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let sig = tencent_hmac::sign("GET", "lb.api.qcloud.com", "/v2/index.php", &p, TC_SECRET);
+    p.push(("Signature".into(), sig));
+    HttpRequest {
+        method: "GET".into(),
+        host: "lb.api.qcloud.com".into(),
+        path: "/v2/index.php".into(),
+        query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        ..Default::default()
+    }
+}
+
+/// The v2 answer: (code, message, body).
+fn v2_call(em: &Emulator, params: &[(&str, &str)]) -> (i64, String, Value) {
+    let out = pipeline::handle(em, &v2_request(params));
+    let v: Value = serde_json::from_slice(&out.body).unwrap();
+    let body = v2::parse(200, &out.body).unwrap().body;
+    (
+        v["code"].as_i64().unwrap(),
+        v["message"].as_str().unwrap_or_default().to_string(),
+        body,
+    )
+}
+
+fn admin(em: &Emulator, path: &str, query: &str) -> Value {
+    let r = admin::handle(
+        em,
+        &HttpRequest {
+            method: "POST".into(),
+            path: format!("/_lbconform/{path}"),
+            query: query.into(),
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    serde_json::from_slice(&r.body).unwrap()
+}
+
+/// A load balancer whose creation task has completed.
+fn load_balancer(em: &Emulator) -> String {
+    let r = call(
+        em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN"}),
+    );
+    admin(em, "clock/advance", "ms=1000");
+    r["LoadBalancerIds"][0].as_str().unwrap().to_string()
+}
+
+#[test]
+fn rates_are_off_by_default() {
+    let em = emulator(Config::default());
+    for _ in 0..100 {
+        assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
+    }
+}
+
+#[test]
+fn a_burst_past_the_documented_rate_is_refused_until_the_bucket_refills() {
+    let em = emulator(Config {
+        rate_limits: true,
+        ..Config::default()
+    });
+    for i in 0..20 {
+        let r = call(&em, "DescribeLoadBalancers", json!({}));
+        assert_eq!(code(&r), "", "call {i} of the documented 20 per second");
+    }
+    let r = call(&em, "DescribeLoadBalancers", json!({}));
+    assert_eq!(code(&r), "RequestLimitExceeded");
+    // A refused call takes no token; other regions and actions have their own buckets.
+    let r = call_in(&em, "DescribeLoadBalancers", "ap-shanghai", json!({}));
+    assert_eq!(code(&r), "");
+    assert_eq!(
+        code(&call(&em, "DescribeLoadBalancersDetail", json!({}))),
+        ""
+    );
+    // 50 ms refill one token (20 per second), not more.
+    admin(&em, "clock/advance", "ms=50");
+    assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
+    assert_eq!(
+        code(&call(&em, "DescribeLoadBalancers", json!({}))),
+        "RequestLimitExceeded"
+    );
+    // A long pause refills one second's worth only.
+    admin(&em, "clock/advance", "ms=60000");
+    for _ in 0..20 {
+        assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
+    }
+    assert_eq!(
+        code(&call(&em, "DescribeLoadBalancers", json!({}))),
+        "RequestLimitExceeded"
+    );
+}
+
+#[test]
+fn the_admin_endpoint_turns_rates_on_and_off() {
+    let em = emulator(Config::default());
+    let v = admin(&em, "limits", "");
+    assert_eq!(v["rate"], "off");
+    assert_eq!(
+        admin(&em, "limits", "rate=documented")["rate"],
+        "documented"
+    );
+    for _ in 0..20 {
+        call(&em, "DescribeLoadBalancers", json!({}));
+    }
+    assert_eq!(
+        code(&call(&em, "DescribeLoadBalancers", json!({}))),
+        "RequestLimitExceeded"
+    );
+    // Turned on again: fresh buckets.
+    admin(&em, "limits", "rate=documented");
+    assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
+    admin(&em, "limits", "rate=off");
+    for _ in 0..40 {
+        assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
+    }
+    let bad = admin::handle(
+        &em,
+        &HttpRequest {
+            method: "POST".into(),
+            path: "/_lbconform/limits".into(),
+            query: "rate=fast".into(),
+            ..Default::default()
+        },
+    );
+    assert_eq!(bad.status, 400);
+}
+
+#[test]
+fn v2_has_its_request_quota_answered_4400() {
+    let em = emulator(Config {
+        rate_limits: true,
+        ..Config::default()
+    });
+    for _ in 0..20 {
+        assert_eq!(v2_call(&em, &[("Action", "DescribeLoadBalancers")]).0, 0);
+    }
+    assert_eq!(v2_call(&em, &[("Action", "DescribeLoadBalancers")]).0, 4400);
+}
+
+#[test]
+fn the_listener_quota_refuses_the_51st_and_creates_nothing() {
+    let em = emulator(Config::default());
+    let lb = load_balancer(&em);
+    let ports: Vec<u32> = (1..=50).collect();
+    let r = call(
+        &em,
+        "CreateListener",
+        json!({"LoadBalancerId": lb, "Ports": ports, "Protocol": "TCP"}),
+    );
+    assert_eq!(code(&r), "");
+    let r = call(
+        &em,
+        "CreateListener",
+        json!({"LoadBalancerId": lb, "Ports": [51, 52], "Protocol": "UDP"}),
+    );
+    assert_eq!(code(&r), "LimitExceeded");
+    let r = call(&em, "DescribeListeners", json!({"LoadBalancerId": lb}));
+    assert_eq!(r["TotalCount"], 50);
+    // Deleting one frees its place.
+    let id = r["Listeners"][0]["ListenerId"].clone();
+    call(
+        &em,
+        "DeleteListener",
+        json!({"LoadBalancerId": lb, "ListenerId": id}),
+    );
+    admin(&em, "clock/advance", "ms=1000");
+    let r = call(
+        &em,
+        "CreateListener",
+        json!({"LoadBalancerId": lb, "Ports": [51], "Protocol": "UDP"}),
+    );
+    assert_eq!(code(&r), "");
+}
+
+#[test]
+fn requests_over_the_documented_sizes_are_refused() {
+    let em = emulator(Config::default());
+    let big = |n: usize| json!({"LoadBalancerName": "x".repeat(n)});
+    // TC3 JSON: 10 MB allowed, so 2 MB passes the size check.
+    let r = call(&em, "DescribeLoadBalancers", big(2_000_000));
+    assert_ne!(code(&r), "RequestSizeLimitExceeded");
+    // A GET over 32 KB, before its signature is even looked at.
+    let get = HttpRequest {
+        method: "GET".into(),
+        host: "clb.tencentcloudapi.com".into(),
+        path: "/".into(),
+        query: format!(
+            "Action=DescribeLoadBalancers&Version=2018-03-17&LoadBalancerName={}",
+            "x".repeat(33 * 1024)
+        ),
+        ..Default::default()
+    };
+    let out = pipeline::handle(&em, &get);
+    let v = tencent::parse(200, &out.body).unwrap().body;
+    assert_eq!(code(&v), "RequestSizeLimitExceeded");
+    // A form POST over 1 MB.
+    let mut form = HttpRequest {
+        method: "POST".into(),
+        host: "clb.tencentcloudapi.com".into(),
+        path: "/".into(),
+        body: format!(
+            "Action=DescribeLoadBalancers&Version=2018-03-17&LoadBalancerName={}",
+            "x".repeat(1024 * 1024)
+        )
+        .into_bytes(),
+        ..Default::default()
+    };
+    form.set_header("Content-Type", "application/x-www-form-urlencoded");
+    let v = tencent::parse(200, &pipeline::handle(&em, &form).body)
+        .unwrap()
+        .body;
+    assert_eq!(code(&v), "RequestSizeLimitExceeded");
+}
+
+#[tokio::test]
+async fn the_server_never_reads_a_body_past_its_bound_and_answers_in_the_dialect() {
+    let em = Arc::new(emulator(Config::default()));
+    let addr = server::spawn(em).await.unwrap();
+    let http = reqwest::Client::new();
+    let body = vec![b' '; 10 * 1024 * 1024 + 1];
+    let r = http
+        .post(format!("http://{addr}/"))
+        .header("X-TC-Version", "2018-03-17")
+        .header("X-TC-Action", "DescribeLoadBalancers")
+        .header("Content-Type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v = tencent::parse(200, &r.bytes().await.unwrap()).unwrap().body;
+    assert_eq!(code(&v), "RequestSizeLimitExceeded");
+    // A dialect documenting no size limit: plain 413.
+    let r = http
+        .post(format!("http://{addr}/?Version=2014-05-15"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
+
+#[test]
+fn an_answer_over_the_documented_size_is_refused() {
+    let spec = lbconform::spec::load_default().unwrap();
+    let em = emulator(Config::default());
+    let d = spec.dialect("tencent-clb").unwrap();
+    let limit = 50 * 1024 * 1024;
+    assert!(em.limits.response_size(d, limit).is_none());
+    let r = em.limits.response_size(d, limit + 1).unwrap();
+    assert_eq!(r.code, "ResponseSizeLimitExceeded");
+    // SLB documents no answer size.
+    assert!(em
+        .limits
+        .response_size(spec.dialect("aliyun-slb").unwrap(), usize::MAX)
+        .is_none());
+}
+
+#[test]
+fn v2_https_only_answers_plain_http_4600_and_lets_a_terminated_request_through() {
+    let em = emulator(Config {
+        https_only: true,
+        ..Config::default()
+    });
+    assert_eq!(v2_call(&em, &[("Action", "DescribeLoadBalancers")]).0, 4600);
+    let mut req = v2_request(&[("Action", "DescribeLoadBalancers")]);
+    req.set_header("X-Forwarded-Proto", "https");
+    let v: Value = serde_json::from_slice(&pipeline::handle(&em, &req).body).unwrap();
+    assert_eq!(v["code"], 0);
+    // Tencent 3.0 documents no such rule.
+    assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
+}
+
+#[test]
+fn v2_answers_an_action_of_another_version_6100_and_an_unknown_one_4000() {
+    let em = emulator(Config::default());
+    assert_eq!(v2_call(&em, &[("Action", "CreateListener")]).0, 6100);
+    assert_eq!(v2_call(&em, &[("Action", "NoSuchActionAnywhere")]).0, 4000);
+}
+
+#[test]
+fn v2_checks_project_ids_against_the_account() {
+    let mut config = Config::default();
+    config.accounts.add_project("tencent-1", 1001);
+    let em = emulator(config);
+    let (c, m, _) = v2_call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("loadBalancerType", "2"),
+            ("projectId", "424242"),
+        ],
+    );
+    assert_eq!((c, m.as_str()), (5100, "(100004) projectId is incorrect"));
+    let (_, _, all) = v2_call(&em, &[("Action", "DescribeLoadBalancers")]);
+    assert_eq!(all["totalCount"], 0, "a refused create creates nothing");
+    for project in ["0", "1001"] {
+        let (c, _, _) = v2_call(
+            &em,
+            &[
+                ("Action", "CreateLoadBalancer"),
+                ("loadBalancerType", "2"),
+                ("projectId", project),
+            ],
+        );
+        assert_eq!(c, 0, "project {project}");
+    }
+}
+
+#[test]
+fn v2_a_partly_failing_batch_acts_on_the_rest_and_answers_5400() {
+    let em = emulator(Config::default());
+    let (_, _, r) = v2_call(
+        &em,
+        &[("Action", "CreateLoadBalancer"), ("loadBalancerType", "2")],
+    );
+    let deal = r["dealIds"][0].as_str().unwrap().to_string();
+    let lb = r["unLoadBalancerIds"][&deal][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    admin(&em, "clock/advance", "ms=1000");
+    let (c, m, _) = v2_call(
+        &em,
+        &[
+            ("Action", "DeleteLoadBalancers"),
+            ("loadBalancerIds.0", &lb),
+            ("loadBalancerIds.1", "lb-0000dead"),
+        ],
+    );
+    assert_eq!(c, 5400, "{m}");
+    assert!(m.contains("lb-0000dead"), "{m}");
+    let (_, _, all) = v2_call(&em, &[("Action", "DescribeLoadBalancers")]);
+    assert_eq!(all["totalCount"], 0, "the existing one was deleted");
+    let (c, _, _) = v2_call(
+        &em,
+        &[
+            ("Action", "DeleteLoadBalancers"),
+            ("loadBalancerIds.0", "lb-0000dead"),
+        ],
+    );
+    assert_eq!(c, 5000, "nothing exists: not found, not partial");
+}
