@@ -455,6 +455,9 @@ impl Runner {
             second_account: step.account.as_deref() == Some("second"),
             format: step.format.clone(),
             version: step.version.clone(),
+            method: step.method.clone(),
+            host: step.host.clone(),
+            encoding: step.encoding.clone(),
         };
         let deadline = step.eventually.as_ref().map(|e| e.timeout_ms).unwrap_or(0);
         let mut waited = 0u64;

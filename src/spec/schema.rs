@@ -87,6 +87,19 @@ pub struct ModelHints {
     /// (Tencent's `InvalidParameterValue.Range` / `.Length`).
     #[serde(default)]
     pub by_violation: BTreeMap<String, String>,
+    /// The code for an action whose `protocols` do not include the protocol of the listener
+    /// the request names (rules on a TCP listener), where the action documents it.
+    #[serde(default)]
+    pub wrong_protocol: Option<String>,
+    /// The code for a `Filters` entry whose Name the action's `[model] filters` does not list,
+    /// where the action documents it.
+    #[serde(default)]
+    pub invalid_filter: Option<String>,
+    /// Per parameter of a create (`Vip`), the code for a value another resource of the account
+    /// already holds in that field or its plural (`LoadBalancerVips`), where the create
+    /// documents it.
+    #[serde(default)]
+    pub taken: BTreeMap<String, String>,
 }
 
 impl ModelHints {
@@ -191,6 +204,10 @@ pub struct ActionModel {
     /// (ENS's CreateLoadBalancer names networks the emulator's users rarely create first).
     #[serde(default)]
     pub unchecked: Vec<String>,
+    /// The documented names of the action's `Filters` entries; a name ending in `:` is a
+    /// prefix (`tag:` for `tag:<tag-key>`). Empty: names are not checked.
+    #[serde(default)]
+    pub filters: Vec<String>,
 }
 
 /// The value type of a parameter or field, in the spec's own vocabulary.
