@@ -676,6 +676,16 @@ fn a_client_token_is_idempotent_until_its_order_fails() {
         json!({"LoadBalancerType": "OPEN", "LoadBalancerName": "no spaces"}),
     );
     assert_eq!(code(&bad_name), "InvalidParameter.FormatError");
+    let subnet = |kind: &str, version: &str| {
+        let body = json!({"LoadBalancerType": kind, "AddressIPVersion": version, "SubnetId": "subnet-1", "VpcId": "vpc-1"});
+        code(&call(&em, "CreateLoadBalancer", body)).to_string()
+    };
+    assert_eq!(subnet("OPEN", "IPV4"), "UnsupportedOperation");
+    assert_eq!(
+        subnet("OPEN", "IPv6FullChain"),
+        "",
+        "only public IPv4 refuses a subnet"
+    );
 }
 
 #[test]

@@ -394,6 +394,9 @@ pub struct Rule {
     /// For `allowed_only_when` / `forbidden_when`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// A second condition that must hold with `when` (a public *and* IPv4 load balancer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub also_when: Option<Condition>,
     /// Narrows `allowed_only_when` / `forbidden_when` to these values of `param` (QUIC_CID only
     /// with UDP: `param = "SessionType"`, `param_in = ["QUIC_CID"]`); empty means any value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
