@@ -28,25 +28,55 @@ fn call(em: &Emulator, action: &str, body: Value) -> Value {
 }
 
 fn call_version(em: &Emulator, action: &str, version: &str, body: Value) -> Value {
+    let raw = Raw {
+        version,
+        ..Raw::default()
+    };
+    send(em, action, &raw, serde_json::to_vec(&body).unwrap())
+}
+
+/// How a request is sent: its method, Host, Content-Type, version and key id.
+struct Raw<'a> {
+    method: &'a str,
+    host: &'a str,
+    content_type: &'a str,
+    version: &'a str,
+    secret_id: &'a str,
+}
+
+impl Default for Raw<'_> {
+    fn default() -> Self {
+        Raw {
+            method: "POST",
+            host: "clb.tencentcloudapi.com",
+            content_type: "application/json",
+            version: "2018-03-17",
+            secret_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
+        }
+    }
+}
+
+/// Signs `body` as `raw` says and answers it.
+fn send(em: &Emulator, action: &str, raw: &Raw, body: Vec<u8>) -> Value {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
     let mut req = HttpRequest {
-        method: "POST".into(),
-        host: "clb.tencentcloudapi.com".into(),
+        method: raw.method.into(),
+        host: raw.host.into(),
         path: "/".into(),
-        body: serde_json::to_vec(&body).unwrap(),
+        body,
         ..Default::default()
     };
-    req.set_header("Content-Type", "application/json");
-    req.set_header("Host", "clb.tencentcloudapi.com");
+    req.set_header("Content-Type", raw.content_type);
+    req.set_header("Host", raw.host);
     req.set_header("X-TC-Action", action);
-    req.set_header("X-TC-Version", version);
+    req.set_header("X-TC-Version", raw.version);
     req.set_header("X-TC-Region", "ap-guangzhou");
     tc3::sign(
         &mut req,
-        "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
+        raw.secret_id,
         "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
         "clb",
         now,
@@ -318,4 +348,371 @@ fn an_unknown_api_version_is_no_such_version_and_creates_nothing() {
     assert_eq!(code(&answer), "NoSuchVersion", "{answer}");
     let list = call(&em, "DescribeLoadBalancers", json!({}));
     assert_eq!(list["TotalCount"], 0, "{list}");
+}
+
+/// A settled instance: created, then the clock moved past its creation.
+fn settled_lb(em: &Emulator, name: &str) -> String {
+    let r = call(
+        em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN", "LoadBalancerName": name}),
+    );
+    advance(em, 1000);
+    r["LoadBalancerIds"][0].as_str().unwrap().to_string()
+}
+
+fn count_named(em: &Emulator, name: &str) -> u64 {
+    let r = call(
+        em,
+        "DescribeLoadBalancers",
+        json!({"LoadBalancerName": name}),
+    );
+    r["TotalCount"].as_u64().unwrap()
+}
+
+#[test]
+fn a_clone_is_in_cloning_until_it_completes() {
+    let em = emulator();
+    let lb = settled_lb(&em, "src");
+    let r = call(
+        &em,
+        "CloneLoadBalancer",
+        json!({"LoadBalancerId": lb, "LoadBalancerName": "copy"}),
+    );
+    assert_eq!(code(&r), "");
+    let r = call(
+        &em,
+        "DescribeLoadBalancers",
+        json!({"LoadBalancerName": "copy"}),
+    );
+    assert_eq!(r["LoadBalancerSet"][0]["Status"], 0, "{r}");
+    let clone = r["LoadBalancerSet"][0]["LoadBalancerId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let set = |id: &str| {
+        call(
+            &em,
+            "SetCustomizedConfigForLoadBalancer",
+            json!({"OperationType": "ADD", "ConfigName": "c", "ConfigContent": "x;", "LoadBalancerIds": [id]}),
+        )
+    };
+    assert_eq!(code(&set(&clone)), "FailedOperation.ResourceInCloning");
+    assert_eq!(code(&set(&lb)), "", "the source is not locked by its clone");
+    advance(&em, 1000);
+    let r = call(
+        &em,
+        "DescribeLoadBalancers",
+        json!({"LoadBalancerIds": [clone]}),
+    );
+    assert_eq!(r["LoadBalancerSet"][0]["Status"], 1);
+    assert_eq!(code(&set(&clone)), "");
+}
+
+#[test]
+fn transport_rules_answer_their_documented_codes_and_create_nothing() {
+    let em = emulator();
+    let create = |raw: &Raw, body: Vec<u8>| send(&em, "CreateLoadBalancer", raw, body);
+    let json_body = br#"{"LoadBalancerType":"OPEN","LoadBalancerName":"t"}"#.to_vec();
+    let put = Raw {
+        method: "PUT",
+        ..Raw::default()
+    };
+    assert_eq!(
+        code(&create(&put, json_body.clone())),
+        "UnsupportedProtocol"
+    );
+    let elsewhere = Raw {
+        host: "nosuch.ap-guangzhou.tencentcloudapi.com",
+        ..Raw::default()
+    };
+    assert_eq!(
+        code(&create(&elsewhere, json_body.clone())),
+        "NoSuchProduct"
+    );
+    // The emulator's own address and the regional CLB domain are served.
+    let regional = Raw {
+        host: "clb.ap-guangzhou.tencentcloudapi.com",
+        ..Raw::default()
+    };
+    assert_eq!(
+        code(&send(
+            &em,
+            "DescribeLoadBalancers",
+            &regional,
+            b"{}".to_vec()
+        )),
+        ""
+    );
+    let multipart = Raw {
+        content_type: "multipart/form-data; boundary=b0",
+        ..Raw::default()
+    };
+    let fields = [
+        ("LoadBalancerType".to_string(), "OPEN".to_string()),
+        ("LoadBalancerName".to_string(), "t".to_string()),
+    ];
+    let good = lbconform::wire::multipart::encode("b0", &fields);
+    let broken = good[..good.len() - 6].to_vec();
+    assert_eq!(code(&create(&multipart, broken)), "InvalidRequest");
+    assert_eq!(count_named(&em, "t"), 0);
+    let made = create(&multipart, good);
+    assert_eq!(
+        code(&made),
+        "",
+        "a well-formed multipart body is read: {made}"
+    );
+    assert_eq!(count_named(&em, "t"), 1);
+}
+
+#[test]
+fn a_key_id_of_another_shape_is_invalid_and_a_well_formed_unknown_one_not_found() {
+    let em = emulator();
+    let with = |id: &str| {
+        let raw = Raw {
+            secret_id: id,
+            ..Raw::default()
+        };
+        code(&send(&em, "DescribeLoadBalancers", &raw, b"{}".to_vec())).to_string()
+    };
+    assert_eq!(with("not-a-key"), "AuthFailure.InvalidSecretId");
+    assert_eq!(
+        with("AKIDlbconformUnknownKey0000000000000"),
+        "AuthFailure.SecretIdNotFound"
+    );
+}
+
+#[test]
+fn a_dry_run_answers_as_the_request_would_and_changes_nothing() {
+    let em = emulator();
+    let lb = settled_lb(&em, "dry");
+    let dry = |id: &str| {
+        call(
+            &em,
+            "CloneLoadBalancer",
+            json!({"LoadBalancerId": id, "LoadBalancerName": "dry-copy", "DryRun": true}),
+        )
+    };
+    assert_eq!(code(&dry(&lb)), "DryRunOperation");
+    assert_eq!(code(&dry("lb-00000000")), "InvalidParameter.LBIdNotFound");
+    assert_eq!(count_named(&em, "dry-copy"), 0);
+    let r = call(&em, "DescribeLoadBalancers", json!({}));
+    assert_eq!(r["TotalCount"], 1, "no clone and no task state leaked: {r}");
+}
+
+#[test]
+fn filters_and_query_filters_are_checked_against_the_documented_names() {
+    let em = emulator();
+    let describe =
+        |filters: Value| call(&em, "DescribeLoadBalancers", json!({ "Filters": filters }));
+    let bad = describe(json!([{"Name": "colour", "Values": ["red"]}]));
+    assert_eq!(code(&bad), "InvalidParameterValue.InvalidFilter");
+    let tag_without_key = describe(json!([{"Name": "tag", "Values": ["x"]}]));
+    assert_eq!(
+        code(&tag_without_key),
+        "InvalidParameterValue.InvalidFilter"
+    );
+    assert_eq!(
+        code(&describe(json!([{"Name": "tag:team", "Values": ["a"]}]))),
+        ""
+    );
+    let idle = |region: &str| {
+        code(&call(
+            &em,
+            "DescribeIdleLoadBalancers",
+            json!({ "LoadBalancerRegion": region }),
+        ))
+        .to_string()
+    };
+    assert_eq!(idle("xx-nowhere"), "InvalidParameter.InvalidFilter");
+    assert_eq!(idle("ap-guangzhou"), "");
+}
+
+/// A settled instance with listeners of `protocols` on ports 80, 81 ... (their ids, in order).
+fn with_listeners(em: &Emulator, protocols: &[&str]) -> (String, Vec<String>) {
+    let lb = settled_lb(em, "l");
+    let ids = protocols
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let r = call(
+                em,
+                "CreateListener",
+                json!({"LoadBalancerId": lb, "Ports": [80 + i], "Protocol": p}),
+            );
+            r["ListenerIds"][0].as_str().unwrap().to_string()
+        })
+        .collect();
+    advance(em, 1000);
+    (lb, ids)
+}
+
+fn rules(em: &Emulator, lb: &str, listener: &str, n: usize) -> Vec<String> {
+    let rules: Vec<Value> = (0..n)
+        .map(|i| json!({"Domain": format!("d{i}.example.com"), "Url": "/"}))
+        .collect();
+    let r = call(
+        em,
+        "CreateRule",
+        json!({"LoadBalancerId": lb, "ListenerId": listener, "Rules": rules}),
+    );
+    let ids = r["LocationIds"].as_array().unwrap();
+    ids.iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn redirects_follow_the_one_redirect_per_rule_constraint() {
+    let em = emulator();
+    let (lb, l) = with_listeners(&em, &["HTTP", "HTTP", "TCP"]);
+    let (a, x) = (rules(&em, &lb, &l[0], 2), rules(&em, &lb, &l[1], 2));
+    let rewrite = |action: &str, src: &str, dst: &str, from: &str, to: &str| {
+        let infos = json!([{"SourceLocationId": from, "TargetLocationId": to}]);
+        let body = json!({"LoadBalancerId": lb, "SourceListenerId": src, "TargetListenerId": dst, "RewriteInfos": infos});
+        code(&call(&em, action, body)).to_string()
+    };
+    assert_eq!(rewrite("ManualRewrite", &l[0], &l[1], &a[0], &x[0]), "");
+    let again = rewrite("ManualRewrite", &l[0], &l[1], &a[0], &x[1]);
+    assert_eq!(
+        again, "InvalidParameter.RewriteAlreadyExist",
+        "A -> C after A -> B"
+    );
+    let onward = rewrite("ManualRewrite", &l[1], &l[0], &x[0], &a[1]);
+    assert_eq!(
+        onward, "InvalidParameter.RewriteAlreadyExist",
+        "B -> anything"
+    );
+    let tcp = rewrite("ManualRewrite", &l[2], &l[1], &a[1], &x[1]);
+    assert_eq!(tcp, "InvalidParameter.ProtocolCheckFailed");
+    let auto = call(
+        &em,
+        "AutoRewrite",
+        json!({"LoadBalancerId": lb, "ListenerId": l[2]}),
+    );
+    assert_eq!(code(&auto), "InvalidParameter.ProtocolCheckFailed");
+    let missing = rewrite("DeleteRewrite", &l[0], &l[1], &a[1], &x[1]);
+    assert_eq!(missing, "InvalidParameter.SomeRewriteNotFound");
+    let shown = call(
+        &em,
+        "DescribeRewrite",
+        json!({"LoadBalancerId": lb, "SourceLocationIds": [a[0]]}),
+    );
+    assert_eq!(
+        shown["RewriteSet"][0]["RewriteTarget"]["TargetLocationId"],
+        x[0].as_str()
+    );
+    let unknown = call(
+        &em,
+        "DescribeRewrite",
+        json!({"LoadBalancerId": lb, "SourceListenerIds": ["lbl-00000000"]}),
+    );
+    assert_eq!(code(&unknown), "ResourceNotFound");
+    assert_eq!(rewrite("DeleteRewrite", &l[0], &l[1], &a[0], &x[0]), "");
+    assert_eq!(
+        rewrite("DeleteRewrite", &l[0], &l[1], &a[0], &x[0]),
+        "InvalidParameter.SomeRewriteNotFound"
+    );
+    assert_eq!(
+        rewrite("ManualRewrite", &l[0], &l[1], &a[0], &x[1]),
+        "",
+        "free again"
+    );
+}
+
+#[test]
+fn instance_states_and_holdings_refuse_clones_as_documented() {
+    let em = emulator();
+    let creating = call(
+        &em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN"}),
+    );
+    let id = creating["LoadBalancerIds"][0].as_str().unwrap().to_string();
+    let clone = |body: Value| code(&call(&em, "CloneLoadBalancer", body)).to_string();
+    assert_eq!(
+        clone(json!({"LoadBalancerId": id})),
+        "FailedOperation.InvalidLBStatus"
+    );
+    advance(&em, 1000);
+    let r = call(
+        &em,
+        "DescribeLoadBalancers",
+        json!({"LoadBalancerIds": [id]}),
+    );
+    let vip = r["LoadBalancerSet"][0]["LoadBalancerVips"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        clone(json!({"LoadBalancerId": id, "Vip": vip})),
+        "ResourceInUse"
+    );
+    assert_eq!(
+        clone(json!({"LoadBalancerId": id, "Vip": "106.52.0.1"})),
+        ""
+    );
+    let (status, _) = transition(&em, &id, "internal:expire");
+    assert_eq!(status, 200);
+    assert_eq!(clone(json!({"LoadBalancerId": id})), "OperationDenied");
+}
+
+#[test]
+fn a_client_token_is_idempotent_until_its_order_fails() {
+    let em = emulator();
+    let body = json!({"LoadBalancerType": "OPEN", "LoadBalancerName": "tok", "ClientToken": "t-1"});
+    let first = call(&em, "CreateLoadBalancer", body.clone());
+    let again = call(&em, "CreateLoadBalancer", body.clone());
+    assert_eq!(again["LoadBalancerIds"], first["LoadBalancerIds"]);
+    assert_eq!(count_named(&em, "tok"), 1);
+    let task = first["RequestId"].as_str().unwrap();
+    assert_eq!(transition(&em, task, "internal:fail").0, 200);
+    let expired = call(&em, "CreateLoadBalancer", body);
+    assert_eq!(code(&expired), "InvalidParameter.ClientTokenLimitExceeded");
+    assert_eq!(count_named(&em, "tok"), 1);
+    let bad_name = call(
+        &em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN", "LoadBalancerName": "no spaces"}),
+    );
+    assert_eq!(code(&bad_name), "InvalidParameter.FormatError");
+    let subnet = |kind: &str, version: &str| {
+        let body = json!({"LoadBalancerType": kind, "AddressIPVersion": version, "SubnetId": "subnet-1", "VpcId": "vpc-1"});
+        code(&call(&em, "CreateLoadBalancer", body)).to_string()
+    };
+    assert_eq!(subnet("OPEN", "IPV4"), "UnsupportedOperation");
+    assert_eq!(
+        subnet("OPEN", "IPv6FullChain"),
+        "",
+        "only public IPv4 refuses a subnet"
+    );
+}
+
+#[test]
+fn deleting_an_instance_with_twenty_servers_needs_force() {
+    let em = emulator();
+    let (lb, l) = with_listeners(&em, &["TCP"]);
+    let targets: Vec<Value> = (0..20)
+        .map(|i| json!({"InstanceId": format!("ins-{i:08}"), "Port": 80}))
+        .collect();
+    let r = call(
+        &em,
+        "RegisterTargets",
+        json!({"LoadBalancerId": lb, "ListenerId": l[0], "Targets": targets}),
+    );
+    assert_eq!(code(&r), "");
+    let delete = |force: bool| {
+        code(&call(
+            &em,
+            "DeleteLoadBalancer",
+            json!({"LoadBalancerIds": [lb], "ForceDelete": force}),
+        ))
+        .to_string()
+    };
+    assert_eq!(delete(false), "FailedOperation");
+    assert_eq!(
+        call(&em, "DescribeLoadBalancers", json!({}))["TotalCount"],
+        1
+    );
+    assert_eq!(delete(true), "");
 }

@@ -359,6 +359,30 @@ const EXPECTED_REFUSALS: &[(&str, &str, &str)] = &[
         "SetLoadBalancerHTTPSListenerAttribute",
         "invalid",
     ),
+    // The world's listener is TCP; redirects and functions are for HTTP/HTTPS listeners (the
+    // [model] wrong_protocol code).
+    (
+        "tencent-clb",
+        "AutoRewrite",
+        "InvalidParameter.ProtocolCheckFailed",
+    ),
+    (
+        "tencent-clb",
+        "RegisterFunctionTargets",
+        "InvalidParameter.ProtocolCheckFailed",
+    ),
+    // The world holds no redirect to delete.
+    (
+        "tencent-clb",
+        "DeleteRewrite",
+        "InvalidParameter.SomeRewriteNotFound",
+    ),
+    // The synthesized SourceListenerId (`lbconform`) names no listener.
+    (
+        "tencent-clb",
+        "ManualRewrite",
+        "InvalidParameter.ListenerIdNotFound",
+    ),
     // DeleteListener removed the listener first.
     (
         "tencent-clb",

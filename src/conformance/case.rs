@@ -153,6 +153,15 @@ pub struct Step {
     /// `X-TC-Version`), to provoke the documented unknown-version error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The HTTP method to send instead of the dialect's (`PUT`), signed as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The Host to send and sign instead of the target's (`nosuch.tencentcloudapi.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Tencent 3.0 body encoding: `json` (default), `multipart`, `multipart-broken`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Send the previous call's request again, byte for byte (same nonce and signature).
     #[serde(default)]
     pub replay: bool,

@@ -31,8 +31,12 @@ pub enum Signing {
     BadSignature,
     /// Signed properly two hours in the past.
     Expired,
-    /// An access key the target does not know.
+    /// An access key the target does not know (for Tencent, one in the cloud API key format:
+    /// `AKID` and 32 more characters, like the documents' example key).
     UnknownKey,
+    /// A key id that is not a cloud API key at all (`lbconform-not-a-key`): Tencent 3.0's
+    /// AuthFailure.InvalidSecretId.
+    MalformedKey,
     /// Signed properly but naming a signature method no dialect supports (`HMAC-MD5`); Tencent
     /// 3.0, whose method is the header's algorithm: a malformed Authorization header (its
     /// SignedHeaders field renamed).
@@ -56,6 +60,13 @@ pub struct CallOpts {
     pub version: Option<String>,
     /// Tencent 3.0: `get` or `form`, signature v1 instead of TC3 (see [`Client::tc3_v1`]).
     pub transport: Option<String>,
+    /// The HTTP method sent instead of the dialect's (signed as sent).
+    pub method: Option<String>,
+    /// The Host sent (and signed) instead of the target's.
+    pub host: Option<String>,
+    /// Tencent 3.0's body encoding: `json` (default), `multipart`, or `multipart-broken` (a
+    /// multipart body without its closing boundary).
+    pub encoding: Option<String>,
 }
 
 /// The request as it was sent, for reports.
@@ -208,7 +219,11 @@ impl Client {
         };
         match opts.signing {
             Signing::BadSignature => k.secret.push_str("-wrong"),
-            Signing::UnknownKey => k.id = "lbconform-unknown-key".into(),
+            Signing::UnknownKey if d.header.protocol == Protocol::Rpc => {
+                k.id = "lbconform-unknown-key".into()
+            }
+            Signing::UnknownKey => k.id = "AKIDlbconformUnknownKey0000000000000".into(),
+            Signing::MalformedKey => k.id = "lbconform-not-a-key".into(),
             _ => {}
         }
         k
@@ -279,15 +294,17 @@ impl Client {
                     Some(Value::String(r)) => r,
                     _ => "ap-guangzhou".into(),
                 };
+                let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
+                let (content_type, body) = tc3_body(&body, opts.encoding.as_deref());
                 let mut req = HttpRequest {
-                    method: "POST".into(),
-                    host: self.host.clone(),
+                    method: opts.method.clone().unwrap_or_else(|| "POST".into()),
+                    host: host.clone(),
                     path: "/".into(),
-                    body: serde_json::to_vec(&body).unwrap_or_default(),
+                    body,
                     ..Default::default()
                 };
-                req.set_header("Content-Type", "application/json");
-                req.set_header("Host", self.host.clone());
+                req.set_header("Content-Type", content_type);
+                req.set_header("Host", host);
                 req.set_header("X-TC-Action", action);
                 req.set_header("X-TC-Version", version.to_string());
                 req.set_header("X-TC-Region", region);
@@ -381,6 +398,37 @@ impl Client {
     }
 }
 
+/// The boundary of the multipart bodies the client sends.
+const BOUNDARY: &str = "lbconform58731222010402";
+
+/// A Tencent 3.0 body and its Content-Type: JSON, or each parameter a multipart field (lists
+/// and structures as JSON text), or such a body cut before its closing boundary.
+fn tc3_body(params: &Map<String, Value>, encoding: Option<&str>) -> (String, Vec<u8>) {
+    let fields = || -> Vec<(String, String)> {
+        params
+            .iter()
+            .map(|(k, v)| (k.clone(), flat_value(v)))
+            .collect()
+    };
+    let multipart = format!("multipart/form-data; boundary={BOUNDARY}");
+    match encoding {
+        Some("multipart") => (
+            multipart,
+            crate::wire::multipart::encode(BOUNDARY, &fields()),
+        ),
+        Some("multipart-broken") => {
+            let mut body = crate::wire::multipart::encode(BOUNDARY, &fields());
+            let closing = format!("--{BOUNDARY}--\r\n").len();
+            body.truncate(body.len() - closing);
+            (multipart, body)
+        }
+        _ => (
+            "application/json".into(),
+            serde_json::to_vec(params).unwrap_or_default(),
+        ),
+    }
+}
+
 /// A signed Tencent 3.0 request broken after signing as `signing` asks: the algorithm of its
 /// Authorization header, or its X-TC-Timestamp.
 fn break_tc3(req: &mut HttpRequest, signing: Signing) {
@@ -457,10 +505,13 @@ impl Client {
             url.push_str(&req.query);
         }
         let method = reqwest::Method::from_bytes(req.method.as_bytes())?;
-        let mut b = self
-            .http
-            .request(method, &url)
-            .header("host", self.host.as_str());
+        // A request may name another Host than the target's (the Host it was signed for).
+        let host = if req.host.is_empty() {
+            self.host.as_str()
+        } else {
+            req.host.as_str()
+        };
+        let mut b = self.http.request(method, &url).header("host", host);
         for (k, v) in req
             .headers
             .iter()

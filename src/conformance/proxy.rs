@@ -111,7 +111,14 @@ async fn handle(State(p): State<Arc<Proxy>>, req: Request) -> Response {
             .collect(),
         body: body.to_vec(),
     };
-    r.host = p.upstream_host();
+    // The Host travels as the client sent (and signed) it; it names the upstream anyway unless
+    // a case sends another on purpose (Tencent's NoSuchProduct).
+    r.host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .unwrap_or_else(|| p.upstream_host());
     if p.fault == Fault::SkipSignatureCheck {
         p.resign(&mut r);
     }

@@ -505,6 +505,9 @@ impl Runner {
             format: step.format.clone(),
             version: step.version.clone(),
             transport: step.transport.clone(),
+            method: step.method.clone(),
+            host: step.host.clone(),
+            encoding: step.encoding.clone(),
         };
         let deadline = step.eventually.as_ref().map(|e| e.timeout_ms).unwrap_or(0);
         let mut waited = 0u64;

@@ -16,7 +16,7 @@ use crate::wire::errors::{decode_error, param_error, resolve, violation_error, A
 use crate::wire::request::{param, HttpRequest};
 use crate::wire::response::aliyun::{self, Format};
 use crate::wire::response::{tencent, v2, Rendered};
-use crate::wire::{params, tc3};
+use crate::wire::{multipart, params, tc3};
 
 fn unix_now() -> i64 {
     SystemTime::now()
@@ -78,6 +78,9 @@ fn run(
     }
     plain_http(em, d, req)?;
     let pairs = pairs?;
+    if d.header.protocol == Protocol::Tc3 {
+        tencent_transport(d, req)?;
+    }
     let verified = em
         .verifier
         .verify_params(d, req, &pairs, &em.accounts, unix_now())?;
@@ -209,6 +212,36 @@ fn check_project(
     })
 }
 
+/// Tencent 3.0's transport rules, checked before the signature: only GET and POST
+/// (004 § 公共错误码 UnsupportedProtocol: 只支持 GET 和 POST 请求), and a `*.tencentcloudapi.com`
+/// Host must name the product the dialect's endpoints do (`clb`; § 签名方法 v3: service 为产品名，
+/// 必须与调用的产品域名一致), else NoSuchProduct (产品不存在). Other hosts (the emulator's own
+/// address) are not judged.
+fn tencent_transport(d: &Dialect, req: &HttpRequest) -> Result<(), ApiError> {
+    if !matches!(req.method.as_str(), "GET" | "POST") {
+        let why = format!("the HTTP method {} is neither GET nor POST", req.method);
+        return Err(resolve(d, "UnsupportedProtocol", 200, why));
+    }
+    let host = req.host.split(':').next().unwrap_or_default();
+    let product = |h: &str| {
+        h.strip_suffix(".tencentcloudapi.com")
+            .and_then(|p| p.split('.').next())
+            .map(str::to_ascii_lowercase)
+    };
+    let Some(asked) = product(host) else {
+        return Ok(());
+    };
+    if d.header
+        .endpoints
+        .iter()
+        .any(|e| product(e).as_deref() == Some(asked.as_str()))
+    {
+        return Ok(());
+    }
+    let why = format!("{host} names the product {asked}, which this endpoint does not serve");
+    Err(resolve(d, "NoSuchProduct", 200, why))
+}
+
 /// `Format` when given; otherwise JSON for a client that accepts only JSON (the V3 SDKs send
 /// `Accept: application/json` and no Format), else the documented default, XML.
 fn response_format(req: &HttpRequest, params: &[(String, String)]) -> Format {
@@ -244,8 +277,16 @@ fn decode(
 ) -> Result<Map<String, Value>, ApiError> {
     let structs = |n: &str| d.structures.get(n).map(|s| s.fields.as_slice());
     let common: &[Param] = &d.header.common_params;
-    let json_body = d.header.protocol == Protocol::Tc3 && tc3::applies(req) && !req.is_form();
-    let decoded = if json_body {
+    let tc3_body = d.header.protocol == Protocol::Tc3 && tc3::applies(req) && !req.is_form();
+    let content_type = req.header("content-type");
+    let decoded = if tc3_body && multipart::applies(content_type) {
+        let fields = multipart::parse(content_type.unwrap_or_default(), &req.body)
+            .map_err(|e| resolve(d, "InvalidRequest", 200, e.to_string()))?;
+        let mut own: Vec<(String, String)> = pairs.to_vec();
+        own.extend(fields);
+        own.retain(|(k, _)| !is_signature_param(k));
+        params::decode_flat(&action.params, common, &own, &structs)
+    } else if tc3_body {
         let body: Value = if req.body.is_empty() {
             Value::Object(Map::new())
         } else {

@@ -67,6 +67,20 @@ fn not_found(d: &Dialect, param: &str) -> String {
         .to_string()
 }
 
+/// The not-found code for id field `key`: its own, unless the action's table leaves it out and
+/// documents the dialect's default instead (Tencent's DescribeRewrite answers ResourceNotFound
+/// for a listener, not InvalidParameter.ListenerIdNotFound).
+fn documented_not_found(call: &Call, key: &str) -> String {
+    let own = not_found(call.dialect, key);
+    let default = not_found(call.dialect, "default");
+    let documents = |c: &str| super::guards::documents(call.dialect, call.action, c);
+    if !documents(&own) && documents(&default) {
+        default
+    } else {
+        own
+    }
+}
+
 /// The ids a parameter gives: one string or number, a list, or a JSON list in a string.
 fn values(v: &Value) -> Vec<String> {
     match v {
@@ -81,7 +95,7 @@ fn values(v: &Value) -> Vec<String> {
 }
 
 /// The store ids a reference names (an Alibaba listener is its load balancer and port).
-fn ids(call: &Call, r: &IdRef) -> Vec<String> {
+pub(crate) fn ids(call: &Call, r: &IdRef) -> Vec<String> {
     let Some(v) = call.params.get(&r.param) else {
         return Vec::new();
     };
@@ -144,7 +158,7 @@ pub(crate) fn check_refs(s: &Store, call: &Call, b: &Binding) -> Result<(), Fail
         for id in ids(call, r) {
             let res = s.get(call.account, &id).ok_or_else(|| {
                 Failure::new(
-                    &not_found(call.dialect, &r.key),
+                    &documented_not_found(call, &r.key),
                     format!("{} {id} does not exist", r.param),
                 )
             })?;

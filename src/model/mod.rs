@@ -10,18 +10,22 @@
 //! - [`tags`]: SLB's tag sets, counted over the load balancers that carry them;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
+//! - [`tencent_rewrite`]: Tencent CLB 3.0 redirects between forwarding rules;
 //! - [`tencent_v2`]: the legacy v2 load balancers, listeners, backends and tasks, so far.
 //!
 //! - [`binding`] and [`generic`]: every other action, its meaning read off the spec (verb,
 //!   resource, id parameters, documented lists) and executed;
 //! - [`project`]: answers filled from the documented response fields;
-//! - [`quota`]: the documented quotas the spec's limits bind.
+//! - [`quota`]: the documented quotas the spec's limits bind;
+//! - [`guards`]: the refusals `[model]` hints describe for every action (filters, protocols,
+//!   dry runs).
 
 pub mod alibaba_lb;
 pub mod attrs;
 pub mod binding;
 pub mod clock;
 pub mod generic;
+pub mod guards;
 pub mod lifecycle;
 pub mod project;
 pub mod quota;
@@ -29,6 +33,7 @@ pub mod shape;
 pub mod store;
 pub mod tags;
 pub mod tencent_clb;
+pub mod tencent_rewrite;
 pub mod tencent_v2;
 pub mod validate;
 
@@ -174,13 +179,23 @@ impl Model {
         // Every resource the request names must exist, and no state of theirs forbid the
         // action, before any handler runs (hand-written ones included); an action's
         // `[model] unchecked` list names the references taken on trust.
+        guards::filters(call)?;
         if let Some(b) = self.binding(call.dialect.id(), &call.action.name) {
             if let Err(f) = generic::check_refs(&store, call, b) {
                 return self.partially(&ctx, &mut store, call, b).unwrap_or(Err(f));
             }
+            guards::protocols(&store, call, b)?;
+            guards::taken(&store, call, b)?;
             quota::check(&store, call, &b.quotas)?;
         }
-        dispatch(&ctx, &mut store, call).map(|body| generic::complete(call, body))
+        // A dry run runs on a copy of the store, which is then thrown away: it is refused as
+        // the request would be, and otherwise answered with the dry-run code.
+        if let Some(code) = guards::dry_run(call) {
+            let mut scratch = store.clone();
+            run(&ctx, &mut scratch, call)?;
+            return Err(Failure::new(code, "the request would have succeeded"));
+        }
+        run(&ctx, &mut store, call).map(|body| generic::complete(call, body))
     }
 
     /// A batch naming some resources that do not exist, where the dialect documents that only
@@ -198,7 +213,7 @@ impl Model {
         };
         let done = generic::check_refs(store, &part, b)
             .and_then(|()| quota::check(store, &part, &b.quotas))
-            .and_then(|()| dispatch(ctx, store, &part));
+            .and_then(|()| run(ctx, store, &part));
         Some(done.and_then(|_| {
             Err(Failure::new(
                 code,
@@ -211,7 +226,8 @@ impl Model {
     }
 }
 
-fn dispatch(ctx: &Ctx, store: &mut Store, call: &Call) -> Outcome {
+/// The dialect's handler for one call.
+fn run(ctx: &Ctx, store: &mut Store, call: &Call) -> Outcome {
     match call.dialect.id() {
         "aliyun-slb" | "aliyun-ens" => alibaba_lb::execute(ctx, store, call),
         "tencent-clb" => tencent_clb::execute(ctx, store, call),

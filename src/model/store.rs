@@ -36,8 +36,9 @@ pub struct Pending {
 }
 
 /// Everything the model holds. One lock guards it: requests are short, and one lock makes
-/// every action atomic, so concurrent clients cannot corrupt state or lose a resource.
-#[derive(Debug)]
+/// every action atomic, so concurrent clients cannot corrupt state or lose a resource. A copy
+/// serves dry runs.
+#[derive(Debug, Clone)]
 pub struct Store {
     pub resources: Resources,
     /// (account, kind) -> creation seq -> id: what `of_kind` lists, without a scan and a sort.
@@ -220,7 +221,7 @@ impl Store {
 
 /// Every resource by id. Read and changed in place freely; added and removed only through
 /// [`Store::insert`] and [`Store::remove_tree`], which keep the indexes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Resources(BTreeMap<String, Resource>);
 
 impl Resources {

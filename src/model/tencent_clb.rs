@@ -10,7 +10,7 @@ use super::{object, Call, Ctx, Failure, Outcome};
 use crate::spec::Dialect;
 
 const LB: &str = "load_balancer";
-const LISTENER: &str = "listener";
+pub(crate) const LISTENER: &str = "listener";
 const TASK: &str = "task";
 
 pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
@@ -26,6 +26,9 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         "DescribeTargetHealth" => describe_target_health(ctx, s, call),
         "DescribeTaskStatus" => describe_task(s, call),
         "SetLoadBalancerStartStatus" => set_start_status(ctx, s, call),
+        "ManualRewrite" => super::tencent_rewrite::manual(s, call),
+        "DeleteRewrite" => super::tencent_rewrite::delete(s, call),
+        "DescribeRewrite" => super::tencent_rewrite::describe(s, call),
         _ => super::generic::execute(ctx, s, call),
     };
     if out.is_ok() && call.action.is_async {
@@ -68,7 +71,7 @@ fn start_task(ctx: &Ctx, s: &mut Store, call: &Call) {
     });
 }
 
-fn lb<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
+pub(crate) fn lb<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> {
     s.get(call.account, id)
         .filter(|r| r.kind == LB)
         .ok_or_else(|| {
@@ -79,7 +82,50 @@ fn lb<'s>(s: &'s Store, call: &Call, id: &str) -> Result<&'s Resource, Failure> 
         })
 }
 
+/// The key of the task a ClientToken's first order started, kept beside its parameters.
+const TOKEN_TASK: &str = "_task";
+
+/// CreateLoadBalancer with a ClientToken is idempotent (保证创建的资源ID幂等性): the token's first
+/// answer comes back for every retry, until that order failed (its task `failed`, 发货失败),
+/// after which the token has expired: InvalidParameter.ClientTokenLimitExceeded.
 fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
+    let token = call.str("ClientToken").filter(|t| !t.is_empty());
+    let key = token.map(|t| {
+        (
+            call.account.to_string(),
+            call.action.name.clone(),
+            t.to_string(),
+        )
+    });
+    if let Some((seen, answer)) = key.as_ref().and_then(|k| s.idempotency.get(k)) {
+        let task = seen
+            .get(TOKEN_TASK)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if s.get(call.account, task)
+            .is_some_and(|t| t.state == "failed")
+        {
+            return Err(Failure::new(
+                "InvalidParameter.ClientTokenLimitExceeded",
+                format!(
+                    "the order of ClientToken {} failed",
+                    token.unwrap_or_default()
+                ),
+            ));
+        }
+        return Ok(answer.clone());
+    }
+    let answer = new_load_balancers(ctx, s, call)?;
+    if let Some(k) = key {
+        let mut seen = call.params.clone();
+        seen.insert(TOKEN_TASK.into(), json!(call.request_id));
+        s.idempotency
+            .insert(k, (Value::Object(seen), answer.clone()));
+    }
+    Ok(answer)
+}
+
+fn new_load_balancers(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let n = call
         .params
         .get("Number")
@@ -121,7 +167,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     ))
 }
 
-/// Status 0 while creating, 1 once running (the documented LoadBalancer.Status codes);
+/// Status 0 while creating (or cloning), 1 once running (the documented LoadBalancer.Status codes);
 /// Isolation 1 while isolated.
 fn lb_view(r: &Resource) -> Value {
     let mut m = Map::new();
@@ -141,7 +187,11 @@ fn lb_view(r: &Resource) -> Value {
     }
     m.insert(
         "Status".into(),
-        json!(if r.state == "creating" { 0 } else { 1 }),
+        json!(if matches!(r.state.as_str(), "creating" | "cloning") {
+            0
+        } else {
+            1
+        }),
     );
     // Isolation is its own field (LoadBalancer.Isolation 0/1), not a Status value.
     m.insert(
@@ -172,10 +222,28 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
     ))
 }
 
+/// How many real servers an unforced delete may leave unbound (004 § 删除负载均衡实例, ForceDelete:
+/// 删除后端绑定大于等于 20 个 RS 的实例时 ... 默认拦截删除操作).
+const FORCE_DELETE_RS: usize = 20;
+
 fn delete_load_balancers(s: &mut Store, call: &Call) -> Outcome {
     let ids = call.strings("LoadBalancerIds");
+    let forced = call.params.get("ForceDelete") == Some(&Value::Bool(true));
     for id in &ids {
         lb(s, call, id)?;
+        let bound: usize = listeners_of(s, call, id)
+            .filter_map(|l| l.attrs.get("Targets").and_then(Value::as_array))
+            .map(Vec::len)
+            .sum();
+        // The interception answers the table's only refusal of the kind, FailedOperation 操作失败.
+        if !forced && bound >= FORCE_DELETE_RS {
+            return Err(Failure::new(
+                "FailedOperation",
+                format!(
+                    "{id} has {bound} real servers bound; deleting it needs ForceDelete = true"
+                ),
+            ));
+        }
     }
     for id in &ids {
         s.remove_tree(id);

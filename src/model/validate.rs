@@ -185,6 +185,15 @@ pub fn holds(c: &Condition, values: &Map<String, Value>, params: &[Param]) -> Op
     })
 }
 
+/// Two conditions together: false when either is false, unknown when either cannot say.
+fn both(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
 fn check_value<'a>(
     p: &'a Param,
     v: &Value,
@@ -442,7 +451,8 @@ fn apply_rule<'a>(
                     && (rule.param_in.is_empty()
                         || rule.param_in.iter().any(|w| text(w) == text(v)))
             });
-            let cond = holds(c, values, params);
+            let also = rule.also_when.as_ref().map(|a| holds(a, values, params));
+            let cond = both(holds(c, values, params), also.unwrap_or(Some(true)));
             let broken = match rule.kind {
                 RuleKind::AllowedOnlyWhen => given && cond == Some(false),
                 _ => given && cond == Some(true),

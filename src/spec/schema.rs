@@ -103,6 +103,19 @@ pub struct ModelHints {
     /// carried in the message of common code 5100).
     #[serde(default)]
     pub unknown_project: Option<ProjectHint>,
+    /// The code for an action whose `protocols` do not include the protocol of the listener
+    /// the request names (rules on a TCP listener), where the action documents it.
+    #[serde(default)]
+    pub wrong_protocol: Option<String>,
+    /// The code for a `Filters` entry whose Name the action's `[model] filters` does not list,
+    /// where the action documents it.
+    #[serde(default)]
+    pub invalid_filter: Option<String>,
+    /// Per parameter of a create (`Vip`), the code for a value another resource of the account
+    /// already holds in that field or its plural (`LoadBalancerVips`), where the create
+    /// documents it.
+    #[serde(default)]
+    pub taken: BTreeMap<String, String>,
 }
 
 /// A parameter naming one of the account's projects, and how an unknown one is answered.
@@ -219,6 +232,10 @@ pub struct ActionModel {
     /// (ENS's CreateLoadBalancer names networks the emulator's users rarely create first).
     #[serde(default)]
     pub unchecked: Vec<String>,
+    /// The documented names of the action's `Filters` entries; a name ending in `:` is a
+    /// prefix (`tag:` for `tag:<tag-key>`). Empty: names are not checked.
+    #[serde(default)]
+    pub filters: Vec<String>,
 }
 
 /// The value type of a parameter or field, in the spec's own vocabulary.
@@ -405,6 +422,9 @@ pub struct Rule {
     /// For `allowed_only_when` / `forbidden_when`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// A second condition that must hold with `when` (a public *and* IPv4 load balancer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub also_when: Option<Condition>,
     /// Narrows `allowed_only_when` / `forbidden_when` to these values of `param` (QUIC_CID only
     /// with UDP: `param = "SessionType"`, `param_in = ["QUIC_CID"]`); empty means any value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -38,6 +38,11 @@ fn auth_code(protocol: Protocol, e: &AuthError) -> (&'static str, u16) {
                 ("AuthFailure.SignatureFailure", 200)
             }
             MissingParameter(_) => ("MissingParameter", 200),
+            // A cloud API key id is `AKID` and 32 more characters (the documents' example key
+            // AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA); an id of another shape is not a cloud API
+            // key at all (004 § 签名失败: AuthFailure.InvalidSecretId 密钥非法（不是云 API 密钥类型）),
+            // one of that shape that names no key is AuthFailure.SecretIdNotFound (密钥不存在).
+            UnknownAccessKey(id) if !is_cloud_api_key(id) => ("AuthFailure.InvalidSecretId", 200),
             UnknownAccessKey(_) => ("AuthFailure.SecretIdNotFound", 200),
             BadAuthorization(_) => ("AuthFailure.InvalidAuthorization", 200),
             BadTimestamp(_) | Decode(_) => ("InvalidParameter", 200),
@@ -55,12 +60,19 @@ fn auth_code(protocol: Protocol, e: &AuthError) -> (&'static str, u16) {
     }
 }
 
+/// Whether a key id has the shape of a Tencent cloud API key (`AKID` + 32 letters or digits).
+pub fn is_cloud_api_key(id: &str) -> bool {
+    id.strip_prefix("AKID")
+        .is_some_and(|rest| rest.len() == 32 && rest.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// Every code [`auth_error`], [`decode_error`] and [`param_error`] can produce for a protocol.
 pub fn codes(protocol: Protocol) -> Vec<&'static str> {
     let samples = [
         AuthError::MissingSignature,
         AuthError::MissingParameter("x"),
         AuthError::UnknownAccessKey(String::new()),
+        AuthError::UnknownAccessKey("AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA".into()),
         AuthError::SignatureMismatch,
         AuthError::UnsupportedMethod(String::new()),
         AuthError::BadTimestamp(String::new()),

@@ -12,6 +12,7 @@
 //! - [`replay`]: nonce reuse and timestamp windows;
 //! - [`auth`]: the verification outcome and its failure kinds;
 //! - [`flatten`]: Tencent's `Name.N.Field` lists, both ways;
+//! - [`multipart`]: `multipart/form-data` bodies (Tencent 3.0 with signature v3);
 //! - [`params`]: request parameters decoded into the spec's types;
 //! - [`xml`]: JSON to XML and back, with Alibaba's list convention;
 //! - [`response`]: each dialect's success and error envelopes, rendered and parsed.
@@ -27,6 +28,7 @@ pub mod codes;
 pub mod encode;
 pub mod errors;
 pub mod flatten;
+pub mod multipart;
 pub mod params;
 pub mod replay;
 pub mod request;
