@@ -381,7 +381,7 @@ fn accounts_never_see_each_others_resources_and_client_tokens_are_idempotent() {
         &em,
         &[
             ("Action", "CreateLoadBalancer"),
-            ("RegionId", "cn-shanghai"),
+            ("RegionId", "cn-beijing"),
             ("ClientToken", "t-1"),
         ],
     )

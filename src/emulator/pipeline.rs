@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
+use crate::model::regions;
 use crate::model::validate::validate;
 use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
@@ -80,6 +81,11 @@ fn run(
         return Err(resolve(d, code(d, kind), 503, detail.into()));
     }
     let values = decode(d, action, req, &pairs)?;
+    // Before validation: a region parameter's enum is the catalogue (spec::load), and an
+    // unknown region has its own documented code rather than the generic invalid one.
+    let region = regions::given(&d.regions, |p| region_param(d, req, &pairs, &values, p));
+    let region = region.as_ref().map(|(p, v)| (*p, v.as_str()));
+    regions::check(d, action, region, &values).map_err(|f| resolve(d, &f.code, 400, f.detail))?;
     let values = validate(action, &values, &|n: &str| {
         d.structures.get(n).map(|s| s.fields.as_slice())
     })
@@ -95,6 +101,27 @@ fn run(
         Ok(body) => Ok((action.name.clone(), body)),
         Err(f) => Err(resolve(d, &f.code, 400, f.detail)),
     }
+}
+
+/// The value of region parameter `p`: the action's own (SLB RegionId), else the common one in
+/// the query (v2, Tencent's signature v1), else Tencent's `X-TC-Region` header.
+fn region_param(
+    d: &Dialect,
+    req: &HttpRequest,
+    pairs: &[(String, String)],
+    values: &Map<String, Value>,
+    p: &str,
+) -> Option<String> {
+    if let Some(v) = values.get(p).and_then(Value::as_str) {
+        return Some(v.to_string());
+    }
+    if let Some(v) = param(pairs, p) {
+        return Some(v.to_string());
+    }
+    let header = format!("x-tc-{}", p.to_ascii_lowercase());
+    (d.header.protocol == Protocol::Tc3)
+        .then(|| req.header(&header).map(str::to_string))
+        .flatten()
 }
 
 /// `Format` when given; otherwise JSON for a client that accepts only JSON (the V3 SDKs send

@@ -30,7 +30,8 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         }
         "SetLoadBalancerStatus" => set_load_balancer_status(ctx, s, call),
         "SetLoadBalancerName" => set_load_balancer_name(s, call),
-        "DescribeRegions" => Ok(describe_regions()),
+        "DescribeRegions" => Ok(super::regions::describe_regions(call)),
+        "DescribeEnsRegions" => Ok(super::regions::describe_ens_regions(call)),
         "StartLoadBalancerListener" | "StopLoadBalancerListener" => {
             start_stop_listener(ctx, s, call)
         }
@@ -465,24 +466,6 @@ fn set_load_balancer_name(s: &mut Store, call: &Call) -> Outcome {
         .attrs
         .insert("LoadBalancerName".into(), name);
     Ok(Map::new())
-}
-
-fn describe_regions() -> Map<String, Value> {
-    let regions = [
-        "cn-hangzhou",
-        "cn-shanghai",
-        "cn-qingdao",
-        "cn-beijing",
-        "cn-shenzhen",
-        "cn-hongkong",
-        "ap-southeast-1",
-        "us-west-1",
-    ];
-    let list: Vec<Value> = regions
-        .iter()
-        .map(|r| json!({"RegionId": r, "LocalName": r}))
-        .collect();
-    object(json!({"Regions": {"Region": list}}))
 }
 
 fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {

@@ -14,7 +14,8 @@
 //!
 //! - [`binding`] and [`generic`]: every other action, its meaning read off the spec (verb,
 //!   resource, id parameters, documented lists) and executed;
-//! - [`project`]: answers filled from the documented response fields.
+//! - [`project`]: answers filled from the documented response fields;
+//! - [`regions`]: the documented regions: unknown ones refused, DescribeRegions answered.
 
 pub mod alibaba_lb;
 pub mod attrs;
@@ -23,6 +24,7 @@ pub mod clock;
 pub mod generic;
 pub mod lifecycle;
 pub mod project;
+pub mod regions;
 pub mod shape;
 pub mod store;
 pub mod tags;

@@ -109,6 +109,7 @@ pub fn check_dialect(d: &Dialect, seeds: &Seeds) -> Vec<Problem> {
         c.source(&format!("limit {}", l.name), &l.source);
         c.known_actions(&format!("limit {}", l.name), l.actions.iter());
     }
+    c.regions();
     c.out
 }
 
@@ -480,6 +481,39 @@ impl Checker<'_> {
             if let Some(name) = a.strip_prefix("action:") {
                 self.known_actions(&item, std::iter::once(&name.to_string()));
             }
+        }
+    }
+
+    /// Every region cites its source and names only declared features; every feature its
+    /// actions and a documented error; every code for an unknown region is documented.
+    fn regions(&mut self) {
+        let cat = &self.d.regions;
+        for r in &cat.regions {
+            let item = format!("region {}", r.id);
+            self.source(&item, &r.source);
+            for f in &r.features {
+                if !cat.features.iter().any(|x| &x.name == f) {
+                    self.problem(&item, format!("names undeclared feature `{f}`"));
+                }
+            }
+        }
+        for f in &cat.features {
+            let item = format!("region feature {}", f.name);
+            self.source(&item, &f.source);
+            self.known_actions(&item, f.actions.iter());
+            self.documented_code(&item, &f.error);
+        }
+        for code in &cat.unknown {
+            self.documented_code("regions.toml unknown", code);
+        }
+        if !cat.regions.is_empty() && cat.params.is_empty() {
+            self.problem("regions.toml", "regions without the parameter(s) naming one");
+        }
+    }
+
+    fn documented_code(&mut self, item: &str, code: &str) {
+        if !self.d.all_errors().any(|e| e.code == code) {
+            self.problem(item, format!("names undocumented error `{code}`"));
         }
     }
 

@@ -567,3 +567,57 @@ pub struct Limit {
     pub description: String,
     pub source: Source,
 }
+
+/// `spec/<dialect>/regions.toml`: the regions the documents name, the request parameter(s)
+/// that carry one, the code(s) for a region not among them, and the features only some
+/// regions have.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionCatalogue {
+    /// The parameters naming the region of a request, first given wins (`RegionId`,
+    /// `EnsRegionId`, Tencent's common `Region`).
+    #[serde(default)]
+    pub params: Vec<String>,
+    /// The codes for a region not in the catalogue, in order of preference: the first one the
+    /// action documents (a row with no `actions` applies to every action); a template
+    /// (`Invalid%s`) is filled with the parameter's name.
+    #[serde(default)]
+    pub unknown: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub features: Vec<RegionFeature>,
+}
+
+/// One documented region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub id: String,
+    /// The local name the documents print (`华北 2（北京）`).
+    #[serde(default)]
+    pub name: String,
+    /// The [`RegionFeature`]s the documents say this region has.
+    #[serde(default)]
+    pub features: Vec<String>,
+    pub source: Source,
+}
+
+/// A feature only some regions have: a request giving `param` to one of `actions` in a region
+/// without it is refused with `error`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionFeature {
+    pub name: String,
+    pub param: String,
+    pub actions: Vec<String>,
+    pub error: String,
+    pub description: String,
+    pub source: Source,
+}
+
+impl RegionCatalogue {
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
+    }
+}
