@@ -19,6 +19,7 @@ const LISTENER: &str = "listener";
 /// Runs an SLB action; `None` when the action has no modelled meaning yet.
 pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let name = call.action.name.as_str();
+    super::certificate::check(call)?;
     let out = match name {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
         "DescribeLoadBalancers" => describe_load_balancers(s, call),

@@ -7,6 +7,7 @@
 //! - [`store`]: resources per account, ids;
 //! - [`attrs`]: a resource's attributes, a compact `Map`;
 //! - [`clock`]: real or manual model time;
+//! - [`certificate`]: an uploaded certificate and key checked for format, encryption and match;
 //! - [`tags`]: SLB's tag sets, counted over the load balancers that carry them;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
@@ -20,6 +21,7 @@
 pub mod alibaba_lb;
 pub mod attrs;
 pub mod binding;
+pub mod certificate;
 pub mod clock;
 pub mod generic;
 pub mod lifecycle;

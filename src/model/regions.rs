@@ -48,9 +48,9 @@ pub fn check(
 fn unknown_code(d: &Dialect, action: &Action, param: &str) -> String {
     let applies = |code: &str| {
         action.errors.iter().any(|e| e.code == code)
-            || d.errors
-                .iter()
-                .any(|e| e.code == code && (e.actions.is_empty() || e.actions.contains(&action.name)))
+            || d.errors.iter().any(|e| {
+                e.code == code && (e.actions.is_empty() || e.actions.contains(&action.name))
+            })
     };
     d.regions
         .unknown

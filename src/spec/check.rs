@@ -507,7 +507,10 @@ impl Checker<'_> {
             self.documented_code("regions.toml unknown", code);
         }
         if !cat.regions.is_empty() && cat.params.is_empty() {
-            self.problem("regions.toml", "regions without the parameter(s) naming one");
+            self.problem(
+                "regions.toml",
+                "regions without the parameter(s) naming one",
+            );
         }
     }
 
