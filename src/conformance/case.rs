@@ -95,6 +95,9 @@ pub enum AdminOp {
     /// Fire the internal trigger `args.trigger` (`internal:expire`, `internal:fail` ...) of
     /// resource `args.id`'s state machine: transitions no API call causes.
     Transition,
+    /// Register ECS instance `args.id` (`args.network`: classic or a VPC id) in the account that
+    /// owns resource `args.owner`.
+    Ecs,
 }
 
 impl AdminOp {
@@ -106,6 +109,7 @@ impl AdminOp {
             AdminOp::Advance => "clock/advance",
             AdminOp::Fail => "fail",
             AdminOp::Transition => "transition",
+            AdminOp::Ecs => "ecs",
         }
     }
 }

@@ -48,6 +48,9 @@ pub struct Store {
     pub idempotency: BTreeMap<(String, String, String), Remembered>,
     /// Backend health set through the admin endpoint: (account, server id) -> status.
     pub health: BTreeMap<(String, String), String>,
+    /// The ECS instances an account owns, registered through the admin endpoint:
+    /// (account, instance id) -> its network, `classic` or a VPC id.
+    pub ecs: BTreeMap<(String, String), String>,
     /// Pending completions by due time, so settling costs what is due, not what exists.
     due: BTreeSet<(u64, String)>,
     seq: u64,
@@ -69,6 +72,7 @@ impl Store {
             due: BTreeSet::new(),
             idempotency: BTreeMap::new(),
             health: BTreeMap::new(),
+            ecs: BTreeMap::new(),
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
         }

@@ -87,6 +87,19 @@ pub struct ModelHints {
     /// (Tencent's `InvalidParameterValue.Range` / `.Length`).
     #[serde(default)]
     pub by_violation: BTreeMap<String, String>,
+    /// Per id field inside list parameters (`ServerId` of `BackendServers`), the shape the
+    /// documents' ids have and the code for a value without it, where the action documents it.
+    #[serde(default)]
+    pub malformed: BTreeMap<String, IdShape>,
+}
+
+/// The documented shape of an id field and the code for a value that lacks it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdShape {
+    /// A Rust regex, anchored.
+    pub pattern: String,
+    pub code: String,
 }
 
 impl ModelHints {
