@@ -132,7 +132,9 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
             // An ECS instance of the account that owns resource `owner` (SLB does not host
             // instances; see model::backends).
             let (Some(id), Some(owner)) = (arg("id"), arg("owner")) else {
-                return bad("id=ID&owner=RESOURCE_ID are required (network=classic|VPC_ID optional)");
+                return bad(
+                    "id=ID&owner=RESOURCE_ID are required (network=classic|VPC_ID optional)",
+                );
             };
             let network = arg("network").unwrap_or_else(|| "classic".into());
             let mut store = em.model.store();

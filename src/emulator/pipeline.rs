@@ -81,6 +81,7 @@ fn run(
         return Err(resolve(d, code(d, kind), 503, detail.into()));
     }
     let values = decode(d, action, req, &pairs)?;
+    owner(d, &pairs, &account)?;
     // Before validation: a region parameter's enum is the catalogue (spec::load), and an
     // unknown region has its own documented code rather than the generic invalid one.
     let region = regions::given(&d.regions, |p| region_param(d, req, &pairs, &values, p));
@@ -191,6 +192,17 @@ fn decode(
         params::decode_flat(&action.params, common, &own, &structs)
     }
     .map_err(|e| param_error(d, &e))?;
+    if let Some(u) = decoded.unknown.iter().find(|u| sibling_param(d, action, u)) {
+        return Err(resolve(
+            d,
+            UNSUPPORTED_PARAMETER,
+            400,
+            format!(
+                "{u} is a parameter of other listener protocols than {}'s",
+                action.name
+            ),
+        ));
+    }
     if d.header.protocol == Protocol::Tc3 {
         if let Some(u) = decoded.unknown.first() {
             return Err(resolve(
@@ -202,6 +214,48 @@ fn decode(
         }
     }
     Ok(decoded.values)
+}
+
+const UNSUPPORTED_PARAMETER: &str = "UnsupportedParameter";
+const FORBIDDEN: &str = "Forbidden";
+
+/// Whether `name`, which `action` does not document, is a parameter of the same action for
+/// another listener protocol (StickySession, HTTP's, sent to CreateLoadBalancerTCPListener):
+/// SLB's UnsupportedParameter, where the dialect documents it. Other unknown names are ignored,
+/// as Alibaba's RPC API ignores them.
+fn sibling_param(d: &Dialect, action: &Action, name: &str) -> bool {
+    let [own] = action.protocols.as_slice() else {
+        return false;
+    };
+    if !d.all_errors().any(|e| e.code == UNSUPPORTED_PARAMETER) {
+        return false;
+    }
+    let stem = action.name.replacen(&own.to_ascii_uppercase(), "{}", 1);
+    d.actions.values().any(|a| {
+        a.name != action.name
+            && a.protocols.len() == 1
+            && a.name == stem.replacen("{}", &a.protocols[0].to_ascii_uppercase(), 1)
+            && a.params.iter().any(|p| p.name == name)
+    })
+}
+
+/// The RAM chapter's cross-account access: `ResourceOwnerAccount` naming another account than
+/// the caller's is denied (Forbidden, 403) unless that owner authorized the caller through RAM,
+/// and the emulator holds no RAM authorizations. Naming one's own account is allowed.
+fn owner(d: &Dialect, pairs: &[(String, String)], account: &str) -> Result<(), ApiError> {
+    let Some(owner) = param(pairs, "ResourceOwnerAccount") else {
+        return Ok(());
+    };
+    let documented = d.all_errors().any(|e| e.code == FORBIDDEN);
+    if !documented || owner == account {
+        return Ok(());
+    }
+    Err(resolve(
+        d,
+        FORBIDDEN,
+        403,
+        format!("{owner} has not authorized this caller through RAM"),
+    ))
 }
 
 /// Parameters every scheme carries that are neither common nor the action's own.

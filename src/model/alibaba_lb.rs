@@ -21,6 +21,9 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let name = call.action.name.as_str();
     super::certificate::check(call)?;
     super::backends::check(s, call)?;
+    if call.dialect.id() == "aliyun-slb" {
+        super::listener_checks::check(s, call)?;
+    }
     let out = match name {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
         "DescribeLoadBalancers" => describe_load_balancers(s, call),

@@ -51,7 +51,10 @@ pub fn check(s: &Store, call: &Call) -> Result<(), Failure> {
             let re = Regex::new(&shape.pattern)
                 .map_err(|e| Failure::new(&shape.code, format!("bad pattern in the spec: {e}")))?;
             if let Some(bad) = servers.iter().find(|id| !re.is_match(id)) {
-                return Err(Failure::new(&shape.code, format!("{bad} is not an ECS instance id")));
+                return Err(Failure::new(
+                    &shape.code,
+                    format!("{bad} is not an ECS instance id"),
+                ));
             }
         }
     }
@@ -60,8 +63,14 @@ pub fn check(s: &Store, call: &Call) -> Result<(), Failure> {
         return Ok(());
     }
     if documents(d, a, NOT_FOUND) {
-        if let Some(gone) = servers.iter().find(|id| !inventory.iter().any(|(i, _)| i == *id)) {
-            return Err(Failure::new(NOT_FOUND, format!("{gone} is not an ECS instance of this account")));
+        if let Some(gone) = servers
+            .iter()
+            .find(|id| !inventory.iter().any(|(i, _)| i == *id))
+        {
+            return Err(Failure::new(
+                NOT_FOUND,
+                format!("{gone} is not an ECS instance of this account"),
+            ));
         }
     }
     if documents(d, a, INCONSISTENT) {
@@ -96,7 +105,10 @@ fn consistent(
     if classic_intranet && adding.iter().any(|n| *n != CLASSIC) {
         return Err(Failure::new(
             INCONSISTENT,
-            format!("{} is a classic intranet load balancer; VPC backends are not allowed", lb.id),
+            format!(
+                "{} is a classic intranet load balancer; VPC backends are not allowed",
+                lb.id
+            ),
         ));
     }
     let mut networks: Vec<&str> = current(s, lb)
@@ -109,7 +121,11 @@ fn consistent(
     if networks.len() > 1 {
         return Err(Failure::new(
             INCONSISTENT,
-            format!("{} would have backends in {}", lb.id, networks.join(" and ")),
+            format!(
+                "{} would have backends in {}",
+                lb.id,
+                networks.join(" and ")
+            ),
         ));
     }
     Ok(())
@@ -120,7 +136,11 @@ fn consistent(
 fn load_balancer<'s>(s: &'s Store, call: &Call) -> Option<&'s Resource> {
     let id = call.str("LoadBalancerId").map(str::to_string).or_else(|| {
         let group = s.get(call.account, call.str("VServerGroupId")?)?;
-        group.attrs.get("LoadBalancerId")?.as_str().map(str::to_string)
+        group
+            .attrs
+            .get("LoadBalancerId")?
+            .as_str()
+            .map(str::to_string)
     })?;
     s.get(call.account, &id)
 }
@@ -132,9 +152,20 @@ fn current(s: &Store, lb: &Resource) -> Vec<String> {
         .values()
         .filter(|r| {
             r.account == lb.account
-                && (r.id == lb.id || r.attrs.get("LoadBalancerId").and_then(Value::as_str) == Some(&lb.id))
+                && (r.id == lb.id
+                    || r.attrs.get("LoadBalancerId").and_then(Value::as_str) == Some(&lb.id))
         })
-        .flat_map(|r| lists.iter().filter_map(|k| r.attrs.get(k)).flat_map(member_items).collect::<Vec<_>>())
-        .filter_map(|v| v.get("ServerId").and_then(Value::as_str).map(str::to_string))
+        .flat_map(|r| {
+            lists
+                .iter()
+                .filter_map(|k| r.attrs.get(k))
+                .flat_map(member_items)
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|v| {
+            v.get("ServerId")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .collect()
 }

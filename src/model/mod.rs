@@ -9,6 +9,8 @@
 //! - [`clock`]: real or manual model time;
 //! - [`certificate`]: an uploaded certificate and key checked for format, encryption and match;
 //! - [`backends`]: SLB backend server ids: their shape, the account's ECS inventory, networks;
+//! - [`listener_checks`]: SLB refusals that depend on the listener: its protocol, its server
+//!   groups' layer, its access control status;
 //! - [`tags`]: SLB's tag sets, counted over the load balancers that carry them;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
@@ -27,6 +29,7 @@ pub mod certificate;
 pub mod clock;
 pub mod generic;
 pub mod lifecycle;
+pub mod listener_checks;
 pub mod project;
 pub mod regions;
 pub mod shape;
