@@ -631,19 +631,25 @@ fn regions_come_from_the_catalogue_and_an_unknown_one_is_not_found() {
 }
 
 #[test]
-fn server_ids_need_the_documented_shape_and_an_inventory_decides_what_exists() {
+fn server_ids_need_the_documented_shape_and_a_released_instance_is_not_found() {
     let em = emulator();
     let lb = create_lb(&em);
     let (s, b) = add_backend(&em, &lb, "web-1");
     assert_eq!((s, code(&b)), (400, "InvalidServerId.Malformed"));
-    // Without an inventory every well-formed id is taken on trust.
+    // An id the model was told nothing about is taken on trust, a released one names nothing.
     assert_eq!(add_backend(&em, &lb, "i-trusted").0, 200);
     admin(&em, "ecs", &format!("id=i-mine&owner={lb}"));
+    admin(
+        &em,
+        "ecs",
+        &format!("id=i-notmine&owner={lb}&state=released"),
+    );
     let (s, b) = add_backend(&em, &lb, "i-notmine");
     assert_eq!((s, code(&b)), (400, "InvalidServerId.NotFound"));
     assert_eq!(add_backend(&em, &lb, "i-mine").0, 200);
-    assert_eq!(backends_of(&em, &lb), ["i-trusted", "i-mine"]);
-    // The other account has no inventory: its ids are still taken on trust.
+    assert_eq!(add_backend(&em, &lb, "i-other").0, 200);
+    assert_eq!(backends_of(&em, &lb), ["i-trusted", "i-mine", "i-other"]);
+    // The release was of an instance of this account: the other account's i-notmine is not it.
     let (s, b) = call_as(
         &em,
         ("otherid", "othersecret"),

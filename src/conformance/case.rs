@@ -95,8 +95,8 @@ pub enum AdminOp {
     /// Fire the internal trigger `args.trigger` (`internal:expire`, `internal:fail` ...) of
     /// resource `args.id`'s state machine: transitions no API call causes.
     Transition,
-    /// Register ECS instance `args.id` (`args.network`: classic or a VPC id) in the account that
-    /// owns resource `args.owner`.
+    /// Tell the emulator about ECS instance `args.id` of the account that owns resource
+    /// `args.owner`: its `args.network` (classic or a VPC id), or `args.state = "released"`.
     Ecs,
 }
 

@@ -7,7 +7,7 @@
 //! | `GET  /_lbconform/state` | every resource as JSON |
 //! | `POST /_lbconform/lock?id=ID` / `unlock?id=ID` | lock or unlock a load balancer |
 //! | `POST /_lbconform/health?server=ID&status=S` | set a backend's health (normal, abnormal) |
-//! | `POST /_lbconform/ecs?id=ID&owner=RESOURCE_ID&network=classic\|VPC_ID` | register an ECS instance in the account owning `owner` (SLB backend ids are then checked against the account's instances) |
+//! | `POST /_lbconform/ecs?id=ID&owner=RESOURCE_ID&network=classic\|VPC_ID[&state=released]` | tell the model about an ECS instance of the account owning `owner`: its network, or that it was released |
 //! | `POST /_lbconform/fail?count=N&kind=unavailable\|throttle` | fail the next N calls |
 //! | `POST /_lbconform/transition?id=ID&trigger=internal:T` | fire an internal transition of the resource's state machine (a Tencent instance's `internal:expire`, a task's `internal:fail`) |
 
@@ -137,12 +137,20 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
                 );
             };
             let network = arg("network").unwrap_or_else(|| "classic".into());
+            let released = arg("state").as_deref() == Some("released");
             let mut store = em.model.store();
             let Some(account) = store.resources.get(&owner).map(|r| r.account.clone()) else {
                 return answer(404, json!({"error": format!("no resource {owner}")}));
             };
-            store.ecs.insert((account, id.clone()), network.clone());
-            answer(200, json!({"id": id, "network": network}))
+            let ecs = crate::model::store::Ecs {
+                network: network.clone(),
+                released,
+            };
+            store.ecs.insert((account, id.clone()), ecs);
+            answer(
+                200,
+                json!({"id": id, "network": network, "released": released}),
+            )
         }
         "fail" => {
             let count = arg("count").and_then(|c| c.parse().ok()).unwrap_or(1);

@@ -1,18 +1,20 @@
 //! The ECS instances an SLB request names as backend servers. SLB does not host them, so the
 //! model knows of them in two ways: every id must have the documented shape (the dialect's
-//! `[model] malformed` pattern for `ServerId`, else `InvalidServerId.Malformed`), and an
-//! account that registered instances through `POST /_lbconform/ecs` has an inventory: then an
-//! id outside it is `InvalidServerId.NotFound`, and the instances' networks must agree with
-//! the load balancer's (`InvalidBackendServers.Inconsistent`: all backends of one load balancer
-//! in one VPC or all classic; no VPC instance behind a classic intranet load balancer). An
-//! account without an inventory has every well-formed id taken on trust. Each check applies
-//! only where the action documents its code.
+//! `[model] malformed` pattern for `ServerId`, else `InvalidServerId.Malformed`), and
+//! `POST /_lbconform/ecs` tells it about instances of an account: their network (classic or a
+//! VPC), or that one was released. A released instance is `InvalidServerId.NotFound`; the
+//! networks of known instances must agree with the load balancer's
+//! (`InvalidBackendServers.Inconsistent`: all backends of one load balancer in one VPC or all
+//! classic; no VPC instance behind a classic intranet load balancer). A well-formed id the
+//! model was told nothing about is taken on trust, so registering instances in one case never
+//! changes what another case's ids mean. Each check applies only where the action documents
+//! its code.
 
 use regex::Regex;
 use serde_json::Value;
 
 use super::generic::member_items;
-use super::store::{Resource, Store};
+use super::store::{Ecs, Resource, Store};
 use super::{documents, Call, Failure};
 
 const NOT_FOUND: &str = "InvalidServerId.NotFound";
@@ -62,15 +64,10 @@ pub fn check(s: &Store, call: &Call) -> Result<(), Failure> {
     if inventory.is_empty() {
         return Ok(());
     }
+    let released = |id: &&String| inventory.iter().any(|(i, e)| i == *id && e.released);
     if documents(d, a, NOT_FOUND) {
-        if let Some(gone) = servers
-            .iter()
-            .find(|id| !inventory.iter().any(|(i, _)| i == *id))
-        {
-            return Err(Failure::new(
-                NOT_FOUND,
-                format!("{gone} is not an ECS instance of this account"),
-            ));
+        if let Some(gone) = servers.iter().find(released) {
+            return Err(Failure::new(NOT_FOUND, format!("{gone} was released")));
         }
     }
     if documents(d, a, INCONSISTENT) {
@@ -79,12 +76,12 @@ pub fn check(s: &Store, call: &Call) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The account's registered instances and their networks.
-fn owned<'s>(s: &'s Store, account: &str) -> Vec<(&'s str, &'s str)> {
+/// The instances registered for the account.
+fn owned<'s>(s: &'s Store, account: &str) -> Vec<(&'s str, &'s Ecs)> {
     s.ecs
         .iter()
         .filter(|((acc, _), _)| acc == account)
-        .map(|((_, id), net)| (id.as_str(), net.as_str()))
+        .map(|((_, id), e)| (id.as_str(), e))
         .collect()
 }
 
@@ -93,12 +90,17 @@ fn consistent(
     s: &Store,
     call: &Call,
     servers: &[String],
-    inventory: &[(&str, &str)],
+    inventory: &[(&str, &Ecs)],
 ) -> Result<(), Failure> {
     let Some(lb) = load_balancer(s, call) else {
         return Ok(());
     };
-    let network = |id: &str| inventory.iter().find(|(i, _)| *i == id).map(|(_, n)| *n);
+    let network = |id: &str| {
+        inventory
+            .iter()
+            .find(|(i, e)| *i == id && !e.released)
+            .map(|(_, e)| e.network.as_str())
+    };
     let adding: Vec<&str> = servers.iter().filter_map(|id| network(id)).collect();
     let classic_intranet = lb.attrs.get("NetworkType").and_then(Value::as_str) == Some(CLASSIC)
         && lb.attrs.get("AddressType").and_then(Value::as_str) == Some("intranet");

@@ -92,7 +92,11 @@ pub fn describe_ens_regions(call: &Call) -> Map<String, Value> {
         .regions
         .iter()
         .filter(|r| want.is_none_or(|w| w == r.id))
-        .map(|r| json!({"EnsRegionId": r.id, "Name": r.name}))
+        .map(|r| {
+            let mut m = super::object(json!({"EnsRegionId": r.id, "Name": r.name}));
+            m.extend(r.answer.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Value::Object(m)
+        })
         .collect();
     super::object(json!({"Code": 0, "EnsRegions": {"EnsRegions": list}}))
 }

@@ -100,6 +100,8 @@ pub struct IdShape {
     /// A Rust regex, anchored.
     pub pattern: String,
     pub code: String,
+    /// A documented id of that shape, for requests built from the spec.
+    pub example: String,
 }
 
 impl ModelHints {
@@ -613,6 +615,10 @@ pub struct Region {
     /// The [`RegionFeature`]s the documents say this region has.
     #[serde(default)]
     pub features: Vec<String>,
+    /// Other fields the documents print for the region in the region list's answer (ENS's
+    /// `Area`, `Province`).
+    #[serde(default)]
+    pub answer: BTreeMap<String, Value>,
     pub source: Source,
 }
 
