@@ -62,10 +62,10 @@ fn unknown_code(d: &Dialect, action: &Action, param: &str) -> String {
 
 /// The region a request names: the first of the catalogue's parameters it gives, looked up by
 /// `lookup` (its decoded parameters, the raw query, a Tencent `X-TC-Region` header).
-pub fn given<'a>(
-    cat: &'a RegionCatalogue,
+pub fn given(
+    cat: &RegionCatalogue,
     lookup: impl Fn(&str) -> Option<String>,
-) -> Option<(&'a str, String)> {
+) -> Option<(&str, String)> {
     cat.params
         .iter()
         .find_map(|p| lookup(p).map(|v| (p.as_str(), v)))
