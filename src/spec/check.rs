@@ -110,6 +110,7 @@ pub fn check_dialect(d: &Dialect, seeds: &Seeds) -> Vec<Problem> {
         c.known_actions(&format!("limit {}", l.name), l.actions.iter());
     }
     c.regions();
+    c.malformed();
     c.out
 }
 
@@ -511,6 +512,22 @@ impl Checker<'_> {
                 "regions.toml",
                 "regions without the parameter(s) naming one",
             );
+        }
+    }
+
+    /// Every `[model] malformed` shape compiles, its example has it, and its code is documented.
+    fn malformed(&mut self) {
+        for (field, shape) in &self.d.header.model.malformed {
+            let item = format!("[model] malformed {field}");
+            match regex::Regex::new(&shape.pattern) {
+                Ok(re) if !re.is_match(&shape.example) => self.problem(
+                    &item,
+                    format!("example `{}` lacks the shape", shape.example),
+                ),
+                Ok(_) => {}
+                Err(e) => self.problem(&item, format!("pattern does not compile: {e}")),
+            }
+            self.documented_code(&item, &shape.code);
         }
     }
 
