@@ -28,6 +28,10 @@ fn call(em: &Emulator, action: &str, body: Value) -> Value {
 }
 
 fn call_version(em: &Emulator, action: &str, version: &str, body: Value) -> Value {
+    call_in(em, action, version, "ap-guangzhou", body)
+}
+
+fn call_in(em: &Emulator, action: &str, version: &str, region: &str, body: Value) -> Value {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -43,7 +47,7 @@ fn call_version(em: &Emulator, action: &str, version: &str, body: Value) -> Valu
     req.set_header("Host", "clb.tencentcloudapi.com");
     req.set_header("X-TC-Action", action);
     req.set_header("X-TC-Version", version);
-    req.set_header("X-TC-Region", "ap-guangzhou");
+    req.set_header("X-TC-Region", region);
     tc3::sign(
         &mut req,
         "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
@@ -318,4 +322,36 @@ fn an_unknown_api_version_is_no_such_version_and_creates_nothing() {
     assert_eq!(code(&answer), "NoSuchVersion", "{answer}");
     let list = call(&em, "DescribeLoadBalancers", json!({}));
     assert_eq!(list["TotalCount"], 0, "{list}");
+}
+
+#[test]
+fn the_x_tc_region_header_must_name_a_documented_region() {
+    let em = emulator();
+    let lbs = |region: &str| {
+        call_in(
+            &em,
+            "DescribeLoadBalancers",
+            "2018-03-17",
+            region,
+            json!({}),
+        )
+    };
+    // DescribeLoadBalancers documents InvalidParameter.RegionNotFound; CreateLoadBalancer does
+    // not, and gets the common UnsupportedRegion.
+    assert_eq!(code(&lbs("ap-nowhere")), "InvalidParameter.RegionNotFound");
+    let create = json!({"LoadBalancerType": "OPEN"});
+    let answer = call_in(
+        &em,
+        "CreateLoadBalancer",
+        "2018-03-17",
+        "ap-nowhere",
+        create,
+    );
+    assert_eq!(code(&answer), "UnsupportedRegion", "{answer}");
+    assert_eq!(lbs("ap-guangzhou")["TotalCount"], 0);
+    // Every region of the 地域列表 is accepted.
+    let spec = lbconform::spec::load_default().unwrap();
+    for r in &spec.dialect("tencent-clb").unwrap().regions.regions {
+        assert_eq!(code(&lbs(&r.id)), "", "{}", r.id);
+    }
 }
