@@ -381,7 +381,7 @@ fn accounts_never_see_each_others_resources_and_client_tokens_are_idempotent() {
         &em,
         &[
             ("Action", "CreateLoadBalancer"),
-            ("RegionId", "cn-shanghai"),
+            ("RegionId", "cn-beijing"),
             ("ClientToken", "t-1"),
         ],
     )
@@ -549,4 +549,256 @@ fn many_clients_at_once_lose_nothing_and_get_unique_ids() {
     // Half were deleted with their groups; the rest are all there.
     assert_eq!(kinds("load_balancer"), THREADS * EACH / 2);
     assert_eq!(kinds("vserver_group"), THREADS * EACH / 2);
+}
+
+fn code(b: &Value) -> &str {
+    b["Code"].as_str().unwrap_or_default()
+}
+
+fn backends_of(em: &Emulator, lb: &str) -> Vec<String> {
+    let (_, b) = call(
+        em,
+        &[
+            ("Action", "DescribeLoadBalancerAttribute"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb),
+        ],
+    );
+    let list = b["BackendServers"]["BackendServer"].as_array().cloned();
+    list.unwrap_or_default()
+        .iter()
+        .filter_map(|s| s["ServerId"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn add_backend(em: &Emulator, lb: &str, server: &str) -> (u16, Value) {
+    let list = format!(r#"[{{"ServerId":"{server}","Weight":"100"}}]"#);
+    call(
+        em,
+        &[
+            ("Action", "AddBackendServers"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb),
+            ("BackendServers", &list),
+        ],
+    )
+}
+
+#[test]
+fn regions_come_from_the_catalogue_and_an_unknown_one_is_not_found() {
+    let em = emulator();
+    let (s, b) = call(&em, &[("Action", "DescribeRegions")]);
+    assert_eq!(s, 200, "{b}");
+    let ids: Vec<&str> = b["Regions"]["Region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["RegionId"].as_str())
+        .collect();
+    let spec = lbconform::spec::load_default().unwrap();
+    let catalogue = &spec.dialect("aliyun-slb").unwrap().regions.regions;
+    assert_eq!(
+        ids,
+        catalogue.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()
+    );
+    assert!(
+        !ids.contains(&"cn-shanghai"),
+        "not a region the documents print"
+    );
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-nowhere-1"),
+        ],
+    );
+    assert_eq!((s, code(&b)), (404, "InvalidRegionId.NotFound"));
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou-dg-a01"),
+            ("LoadBalancerSpec", "slb.s2.small"),
+        ],
+    );
+    assert_eq!((s, code(&b)), (400, "RegionNotSupport"));
+    let state = admin(&em, "state", "");
+    assert_eq!(
+        state.to_string().matches("LoadBalancerId").count(),
+        0,
+        "{state}"
+    );
+}
+
+#[test]
+fn server_ids_need_the_documented_shape_and_a_released_instance_is_not_found() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    let (s, b) = add_backend(&em, &lb, "web-1");
+    assert_eq!((s, code(&b)), (400, "InvalidServerId.Malformed"));
+    // An id the model was told nothing about is taken on trust, a released one names nothing.
+    assert_eq!(add_backend(&em, &lb, "i-trusted").0, 200);
+    admin(&em, "ecs", &format!("id=i-mine&owner={lb}"));
+    admin(
+        &em,
+        "ecs",
+        &format!("id=i-notmine&owner={lb}&state=released"),
+    );
+    let (s, b) = add_backend(&em, &lb, "i-notmine");
+    assert_eq!((s, code(&b)), (400, "InvalidServerId.NotFound"));
+    assert_eq!(add_backend(&em, &lb, "i-mine").0, 200);
+    assert_eq!(add_backend(&em, &lb, "i-other").0, 200);
+    assert_eq!(backends_of(&em, &lb), ["i-trusted", "i-mine", "i-other"]);
+    // The release was of an instance of this account: the other account's i-notmine is not it.
+    let (s, b) = call_as(
+        &em,
+        ("otherid", "othersecret"),
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+    let other = b["LoadBalancerId"].as_str().unwrap().to_string();
+    let list = r#"[{"ServerId":"i-notmine","Weight":"100"}]"#;
+    let (s, b) = call_as(
+        &em,
+        ("otherid", "othersecret"),
+        &[
+            ("Action", "AddBackendServers"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", &other),
+            ("BackendServers", list),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+}
+
+#[test]
+fn backends_of_one_load_balancer_share_one_network() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    admin(
+        &em,
+        "ecs",
+        &format!("id=i-classic&owner={lb}&network=classic"),
+    );
+    admin(&em, "ecs", &format!("id=i-vpc&owner={lb}&network=vpc-1"));
+    assert_eq!(add_backend(&em, &lb, "i-classic").0, 200);
+    let (s, b) = add_backend(&em, &lb, "i-vpc");
+    assert_eq!((s, code(&b)), (400, "InvalidBackendServers.Inconsistent"));
+    // A server group of the same load balancer counts too.
+    let list = r#"[{"ServerId":"i-vpc","Port":80,"Weight":100}]"#;
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateVServerGroup"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", &lb),
+            ("BackendServers", list),
+        ],
+    );
+    assert_eq!((s, code(&b)), (400, "InvalidBackendServers.Inconsistent"));
+    assert_eq!(backends_of(&em, &lb), ["i-classic"]);
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+            ("AddressType", "intranet"),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+    let private = b["LoadBalancerId"].as_str().unwrap().to_string();
+    let (s, b) = add_backend(&em, &private, "i-vpc");
+    assert_eq!((s, code(&b)), (400, "InvalidBackendServers.Inconsistent"));
+    assert_eq!(add_backend(&em, &private, "i-classic").0, 200);
+}
+
+#[test]
+fn a_listener_refuses_what_its_protocol_group_and_access_control_do_not_allow() {
+    let em = emulator();
+    let lb = create_lb(&em);
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateVServerGroup"),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", &lb),
+        ],
+    );
+    assert_eq!(s, 200, "{b}");
+    let group = b["VServerGroupId"].as_str().unwrap().to_string();
+    let mut tcp = TCP.to_vec();
+    tcp.extend([("LoadBalancerId", lb.as_str()), ("VServerGroupId", &group)]);
+    assert_eq!(call(&em, &tcp).0, 200);
+    let at = |action: &'static str, port: &'static str| {
+        vec![
+            ("Action", action),
+            ("RegionId", "cn-hangzhou"),
+            ("LoadBalancerId", lb.as_str()),
+            ("ListenerPort", port),
+        ]
+    };
+    let (s, b) = call(&em, &at("DescribeLoadBalancerHTTPListenerAttribute", "80"));
+    assert_eq!(
+        (s, code(&b)),
+        (400, "UnsupportedOperationonfixedprotocalport")
+    );
+    let mut http = at("CreateLoadBalancerHTTPListener", "8080");
+    http.extend([
+        ("BackendServerPort", "80"),
+        ("Bandwidth", "-1"),
+        ("StickySession", "off"),
+        ("HealthCheck", "off"),
+        ("VServerGroupId", &group),
+    ]);
+    let (s, b) = call(&em, &http);
+    assert_eq!((s, code(&b)), (400, "VipNotMatchRspool"));
+    let mut udp = at("CreateLoadBalancerUDPListener", "53");
+    udp.extend([
+        ("BackendServerPort", "53"),
+        ("Bandwidth", "-1"),
+        ("VServerGroupId", &group),
+    ]);
+    assert_eq!(call(&em, &udp).0, 200, "layer 4 shares with layer 4");
+    let mut sticky = at("CreateLoadBalancerTCPListener", "81");
+    sticky.extend([
+        ("BackendServerPort", "81"),
+        ("Bandwidth", "-1"),
+        ("StickySession", "on"),
+    ]);
+    let (s, b) = call(&em, &sticky);
+    assert_eq!((s, code(&b)), (400, "UnsupportedParameter"));
+    let mut acl = at("SetListenerAccessControlStatus", "80");
+    acl.push(("AccessControlStatus", "close"));
+    let (s, b) = call(&em, &acl);
+    assert_eq!(
+        (s, code(&b)),
+        (500, "IncorrectListenerAccessControlStatusStatus")
+    );
+    acl.pop();
+    acl.push(("AccessControlStatus", "open_white_list"));
+    assert_eq!(call(&em, &acl).0, 200);
+    assert_eq!(call(&em, &acl).0, 500);
+}
+
+#[test]
+fn resource_owner_account_other_than_the_callers_is_forbidden() {
+    let em = emulator();
+    let own = [
+        ("Action", "CreateLoadBalancer"),
+        ("RegionId", "cn-hangzhou"),
+        ("ResourceOwnerAccount", "alibaba-1"),
+    ];
+    assert_eq!(call(&em, &own).0, 200);
+    let (s, b) = call(
+        &em,
+        &[
+            ("Action", "CreateLoadBalancer"),
+            ("RegionId", "cn-hangzhou"),
+            ("ResourceOwnerAccount", "user_X@aliyun.com"),
+        ],
+    );
+    assert_eq!((s, code(&b)), (403, "Forbidden"));
 }

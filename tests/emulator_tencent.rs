@@ -35,6 +35,15 @@ fn call_version(em: &Emulator, action: &str, version: &str, body: Value) -> Valu
     send(em, action, &raw, serde_json::to_vec(&body).unwrap())
 }
 
+fn call_in(em: &Emulator, action: &str, version: &str, region: &str, body: Value) -> Value {
+    let raw = Raw {
+        version,
+        region,
+        ..Raw::default()
+    };
+    send(em, action, &raw, serde_json::to_vec(&body).unwrap())
+}
+
 /// How a request is sent: its method, Host, Content-Type, version and key id.
 struct Raw<'a> {
     method: &'a str,
@@ -42,6 +51,7 @@ struct Raw<'a> {
     content_type: &'a str,
     version: &'a str,
     secret_id: &'a str,
+    region: &'a str,
 }
 
 impl Default for Raw<'_> {
@@ -52,6 +62,7 @@ impl Default for Raw<'_> {
             content_type: "application/json",
             version: "2018-03-17",
             secret_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
+            region: "ap-guangzhou",
         }
     }
 }
@@ -73,7 +84,7 @@ fn send(em: &Emulator, action: &str, raw: &Raw, body: Vec<u8>) -> Value {
     req.set_header("Host", raw.host);
     req.set_header("X-TC-Action", action);
     req.set_header("X-TC-Version", raw.version);
-    req.set_header("X-TC-Region", "ap-guangzhou");
+    req.set_header("X-TC-Region", raw.region);
     tc3::sign(
         &mut req,
         raw.secret_id,
@@ -715,4 +726,36 @@ fn deleting_an_instance_with_twenty_servers_needs_force() {
         1
     );
     assert_eq!(delete(true), "");
+}
+
+#[test]
+fn the_x_tc_region_header_must_name_a_documented_region() {
+    let em = emulator();
+    let lbs = |region: &str| {
+        call_in(
+            &em,
+            "DescribeLoadBalancers",
+            "2018-03-17",
+            region,
+            json!({}),
+        )
+    };
+    // DescribeLoadBalancers documents InvalidParameter.RegionNotFound; CreateLoadBalancer does
+    // not, and gets the common UnsupportedRegion.
+    assert_eq!(code(&lbs("ap-nowhere")), "InvalidParameter.RegionNotFound");
+    let create = json!({"LoadBalancerType": "OPEN"});
+    let answer = call_in(
+        &em,
+        "CreateLoadBalancer",
+        "2018-03-17",
+        "ap-nowhere",
+        create,
+    );
+    assert_eq!(code(&answer), "UnsupportedRegion", "{answer}");
+    assert_eq!(lbs("ap-guangzhou")["TotalCount"], 0);
+    // Every region of the 地域列表 is accepted.
+    let spec = lbconform::spec::load_default().unwrap();
+    for r in &spec.dialect("tencent-clb").unwrap().regions.regions {
+        assert_eq!(code(&lbs(&r.id)), "", "{}", r.id);
+    }
 }

@@ -274,7 +274,7 @@ fn the_counts_are_pinned_so_a_deletion_is_noticed() {
     // table in the same change; a number going down without that is an accidental deletion.
     let pinned: [(&str, [usize; 11]); 4] = [
         ("aliyun-ens", [86, 367, 389, 537, 17, 0, 7, 50, 34, 106, 71]),
-        ("aliyun-slb", [62, 349, 386, 346, 45, 0, 3, 37, 65, 30, 82]),
+        ("aliyun-slb", [62, 349, 386, 346, 45, 0, 3, 37, 65, 30, 84]),
         (
             "tencent-clb",
             [92, 396, 396, 155, 60, 73, 4, 66, 74, 152, 44],

@@ -98,6 +98,9 @@ pub enum AdminOp {
     /// Set the limits the emulator enforces on requests: `args.rate` = documented | off,
     /// `args.https` = required | off. The runner restores the settings after the case.
     Limits,
+    /// Tell the emulator about ECS instance `args.id` of the account that owns resource
+    /// `args.owner`: its `args.network` (classic or a VPC id), or `args.state = "released"`.
+    Ecs,
 }
 
 impl AdminOp {
@@ -110,6 +113,7 @@ impl AdminOp {
             AdminOp::Fail => "fail",
             AdminOp::Transition => "transition",
             AdminOp::Limits => "limits",
+            AdminOp::Ecs => "ecs",
         }
     }
 }

@@ -152,7 +152,7 @@ fn alibaba(dialect: &'static str) -> Profile {
     } else {
         t(
             "CreateLoadBalancer",
-            json!({"EnsRegionId": "cn-beijing-15", "LoadBalancerSpec": "elb.s1.small", "PayType": "PostPaid", "NetworkId": "n-lbconform", "VSwitchId": "vsw-lbconform"}),
+            json!({"EnsRegionId": "cn-beijing-telecom", "LoadBalancerSpec": "elb.s1.small", "PayType": "PostPaid", "NetworkId": "n-lbconform", "VSwitchId": "vsw-lbconform"}),
         )
     };
     let delete = if slb {

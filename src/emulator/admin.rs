@@ -7,6 +7,7 @@
 //! | `GET  /_lbconform/state` | every resource as JSON |
 //! | `POST /_lbconform/lock?id=ID` / `unlock?id=ID` | lock or unlock a load balancer |
 //! | `POST /_lbconform/health?server=ID&status=S` | set a backend's health (normal, abnormal) |
+//! | `POST /_lbconform/ecs?id=ID&owner=RESOURCE_ID&network=classic\|VPC_ID[&state=released]` | tell the model about an ECS instance of the account owning `owner`: its network, or that it was released |
 //! | `POST /_lbconform/fail?count=N&kind=unavailable\|throttle` | fail the next N calls |
 //! | `POST /_lbconform/limits?rate=documented\|off&https=required\|off` | turn the documented request rates on (fresh counts) or off, and v2's HTTPS-only rule; either may be left out; answers the settings |
 //! | `POST /_lbconform/transition?id=ID&trigger=internal:T` | fire an internal transition of the resource's state machine (a Tencent instance's `internal:expire`, a task's `internal:fail`) |
@@ -127,6 +128,30 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
                     .insert((account, server.clone()), status.clone());
             }
             answer(200, json!({"server": server, "status": status}))
+        }
+        "ecs" => {
+            // An ECS instance of the account that owns resource `owner` (SLB does not host
+            // instances; see model::backends).
+            let (Some(id), Some(owner)) = (arg("id"), arg("owner")) else {
+                return bad(
+                    "id=ID&owner=RESOURCE_ID are required (network=classic|VPC_ID optional)",
+                );
+            };
+            let network = arg("network").unwrap_or_else(|| "classic".into());
+            let released = arg("state").as_deref() == Some("released");
+            let mut store = em.model.store();
+            let Some(account) = store.resources.get(&owner).map(|r| r.account.clone()) else {
+                return answer(404, json!({"error": format!("no resource {owner}")}));
+            };
+            let ecs = crate::model::store::Ecs {
+                network: network.clone(),
+                released,
+            };
+            store.ecs.insert((account, id.clone()), ecs);
+            answer(
+                200,
+                json!({"id": id, "network": network, "released": released}),
+            )
         }
         "fail" => {
             let count = arg("count").and_then(|c| c.parse().ok()).unwrap_or(1);

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::dispatch::{dialect_of, looks_tencent};
 use super::{Emulator, Fault};
+use crate::model::regions;
 use crate::model::validate::validate;
 use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
@@ -112,6 +113,12 @@ fn run(
         return Err(resolve(d, code(d, kind), 503, detail.into()));
     }
     let values = decode(d, action, req, &pairs)?;
+    owner(d, &pairs, &account)?;
+    // Before validation: a region parameter's enum is the catalogue (spec::load), and an
+    // unknown region has its own documented code rather than the generic invalid one.
+    let region = regions::given(&d.regions, |p| region_param(d, req, &pairs, &values, p));
+    let region = region.as_ref().map(|(p, v)| (*p, v.as_str()));
+    regions::check(d, action, region, &values).map_err(|f| resolve(d, &f.code, 400, f.detail))?;
     let values = validate(action, &values, &|n: &str| {
         d.structures.get(n).map(|s| s.fields.as_slice())
     })
@@ -242,6 +249,27 @@ fn tencent_transport(d: &Dialect, req: &HttpRequest) -> Result<(), ApiError> {
     Err(resolve(d, "NoSuchProduct", 200, why))
 }
 
+/// The value of region parameter `p`: the action's own (SLB RegionId), else the common one in
+/// the query (v2, Tencent's signature v1), else Tencent's `X-TC-Region` header.
+fn region_param(
+    d: &Dialect,
+    req: &HttpRequest,
+    pairs: &[(String, String)],
+    values: &Map<String, Value>,
+    p: &str,
+) -> Option<String> {
+    if let Some(v) = values.get(p).and_then(Value::as_str) {
+        return Some(v.to_string());
+    }
+    if let Some(v) = param(pairs, p) {
+        return Some(v.to_string());
+    }
+    let header = format!("x-tc-{}", p.to_ascii_lowercase());
+    (d.header.protocol == Protocol::Tc3)
+        .then(|| req.header(&header).map(str::to_string))
+        .flatten()
+}
+
 /// `Format` when given; otherwise JSON for a client that accepts only JSON (the V3 SDKs send
 /// `Accept: application/json` and no Format), else the documented default, XML.
 fn response_format(req: &HttpRequest, params: &[(String, String)]) -> Format {
@@ -317,6 +345,17 @@ fn decode(
         params::decode_flat(&action.params, common, &own, &structs)
     }
     .map_err(|e| param_error(d, &e))?;
+    if let Some(u) = decoded.unknown.iter().find(|u| sibling_param(d, action, u)) {
+        return Err(resolve(
+            d,
+            UNSUPPORTED_PARAMETER,
+            400,
+            format!(
+                "{u} is a parameter of other listener protocols than {}'s",
+                action.name
+            ),
+        ));
+    }
     if d.header.protocol == Protocol::Tc3 {
         if let Some(u) = decoded.unknown.first() {
             return Err(resolve(
@@ -328,6 +367,48 @@ fn decode(
         }
     }
     Ok(decoded.values)
+}
+
+const UNSUPPORTED_PARAMETER: &str = "UnsupportedParameter";
+const FORBIDDEN: &str = "Forbidden";
+
+/// Whether `name`, which `action` does not document, is a parameter of the same action for
+/// another listener protocol (StickySession, HTTP's, sent to CreateLoadBalancerTCPListener):
+/// SLB's UnsupportedParameter, where the dialect documents it. Other unknown names are ignored,
+/// as Alibaba's RPC API ignores them.
+fn sibling_param(d: &Dialect, action: &Action, name: &str) -> bool {
+    let [own] = action.protocols.as_slice() else {
+        return false;
+    };
+    if !d.all_errors().any(|e| e.code == UNSUPPORTED_PARAMETER) {
+        return false;
+    }
+    let stem = action.name.replacen(&own.to_ascii_uppercase(), "{}", 1);
+    d.actions.values().any(|a| {
+        a.name != action.name
+            && a.protocols.len() == 1
+            && a.name == stem.replacen("{}", &a.protocols[0].to_ascii_uppercase(), 1)
+            && a.params.iter().any(|p| p.name == name)
+    })
+}
+
+/// The RAM chapter's cross-account access: `ResourceOwnerAccount` naming another account than
+/// the caller's is denied (Forbidden, 403) unless that owner authorized the caller through RAM,
+/// and the emulator holds no RAM authorizations. Naming one's own account is allowed.
+fn owner(d: &Dialect, pairs: &[(String, String)], account: &str) -> Result<(), ApiError> {
+    let Some(owner) = param(pairs, "ResourceOwnerAccount") else {
+        return Ok(());
+    };
+    let documented = d.all_errors().any(|e| e.code == FORBIDDEN);
+    if !documented || owner == account {
+        return Ok(());
+    }
+    Err(resolve(
+        d,
+        FORBIDDEN,
+        403,
+        format!("{owner} has not authorized this caller through RAM"),
+    ))
 }
 
 /// Parameters every scheme carries that are neither common nor the action's own.

@@ -19,6 +19,11 @@ const LISTENER: &str = "listener";
 /// Runs an SLB action; `None` when the action has no modelled meaning yet.
 pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     let name = call.action.name.as_str();
+    super::certificate::check(call)?;
+    super::backends::check(s, call)?;
+    if call.dialect.id() == "aliyun-slb" {
+        super::listener_checks::check(s, call)?;
+    }
     let out = match name {
         "CreateLoadBalancer" => create_load_balancer(ctx, s, call),
         "DescribeLoadBalancers" => describe_load_balancers(s, call),
@@ -30,7 +35,8 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         }
         "SetLoadBalancerStatus" => set_load_balancer_status(ctx, s, call),
         "SetLoadBalancerName" => set_load_balancer_name(s, call),
-        "DescribeRegions" => Ok(describe_regions()),
+        "DescribeRegions" => Ok(super::regions::describe_regions(call)),
+        "DescribeEnsRegions" => Ok(super::regions::describe_ens_regions(call)),
         "StartLoadBalancerListener" | "StopLoadBalancerListener" => {
             start_stop_listener(ctx, s, call)
         }
@@ -465,24 +471,6 @@ fn set_load_balancer_name(s: &mut Store, call: &Call) -> Outcome {
         .attrs
         .insert("LoadBalancerName".into(), name);
     Ok(Map::new())
-}
-
-fn describe_regions() -> Map<String, Value> {
-    let regions = [
-        "cn-hangzhou",
-        "cn-shanghai",
-        "cn-qingdao",
-        "cn-beijing",
-        "cn-shenzhen",
-        "cn-hongkong",
-        "ap-southeast-1",
-        "us-west-1",
-    ];
-    let list: Vec<Value> = regions
-        .iter()
-        .map(|r| json!({"RegionId": r, "LocalName": r}))
-        .collect();
-    object(json!({"Regions": {"Region": list}}))
 }
 
 fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {

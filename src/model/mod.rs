@@ -7,6 +7,10 @@
 //! - [`store`]: resources per account, ids;
 //! - [`attrs`]: a resource's attributes, a compact `Map`;
 //! - [`clock`]: real or manual model time;
+//! - [`certificate`]: an uploaded certificate and key checked for format, encryption and match;
+//! - [`backends`]: SLB backend server ids: their shape, the account's ECS inventory, networks;
+//! - [`listener_checks`]: SLB refusals that depend on the listener: its protocol, its server
+//!   groups' layer, its access control status;
 //! - [`tags`]: SLB's tag sets, counted over the load balancers that carry them;
 //! - [`alibaba_lb`]: the Alibaba classic load balancer of SLB and ENS (ELB), modelled so far;
 //! - [`tencent_clb`]: Tencent CLB 3.0 load balancers, listeners, targets and tasks, so far;
@@ -18,17 +22,22 @@
 //! - [`project`]: answers filled from the documented response fields;
 //! - [`quota`]: the documented quotas the spec's limits bind;
 //! - [`guards`]: the refusals `[model]` hints describe for every action (filters, protocols,
-//!   dry runs).
+//!   dry runs);
+//! - [`regions`]: the documented regions: unknown ones refused, DescribeRegions answered.
 
 pub mod alibaba_lb;
 pub mod attrs;
+pub mod backends;
 pub mod binding;
+pub mod certificate;
 pub mod clock;
 pub mod generic;
 pub mod guards;
 pub mod lifecycle;
+pub mod listener_checks;
 pub mod project;
 pub mod quota;
+pub mod regions;
 pub mod shape;
 pub mod store;
 pub mod tags;
@@ -94,6 +103,15 @@ impl Call<'_> {
         let take = self.u64(limit).unwrap_or(20) as usize;
         all.iter().skip(skip).take(take).cloned().collect()
     }
+}
+
+/// Whether `action` documents `code`: in its own table, or in a dialect row that names the
+/// action or no action at all (a code of every action).
+pub fn documents(d: &Dialect, action: &Action, code: &str) -> bool {
+    action.errors.iter().any(|e| e.code == code)
+        || d.errors
+            .iter()
+            .any(|e| e.code == code && (e.actions.is_empty() || e.actions.contains(&action.name)))
 }
 
 /// An answer body from a `json!` object literal.

@@ -49,10 +49,22 @@ pub struct Store {
     pub idempotency: BTreeMap<(String, String, String), Remembered>,
     /// Backend health set through the admin endpoint: (account, server id) -> status.
     pub health: BTreeMap<(String, String), String>,
+    /// The ECS instances registered through the admin endpoint: (account, instance id) ->
+    /// the instance.
+    pub ecs: BTreeMap<(String, String), Ecs>,
     /// Pending completions by due time, so settling costs what is due, not what exists.
     due: BTreeSet<(u64, String)>,
     seq: u64,
     rng: ChaCha8Rng,
+}
+
+/// An ECS instance the model knows of (SLB backends are instances it does not host).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ecs {
+    /// `classic` or the instance's VPC id.
+    pub network: String,
+    /// Released: its id names nothing any more.
+    pub released: bool,
 }
 
 impl Default for Store {
@@ -70,6 +82,7 @@ impl Store {
             due: BTreeSet::new(),
             idempotency: BTreeMap::new(),
             health: BTreeMap::new(),
+            ecs: BTreeMap::new(),
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
         }

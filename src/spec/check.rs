@@ -112,6 +112,8 @@ pub fn check_dialect(d: &Dialect, seeds: &Seeds) -> Vec<Problem> {
             c.limit_model(l, m);
         }
     }
+    c.regions();
+    c.malformed();
     c.out
 }
 
@@ -545,6 +547,58 @@ impl Checker<'_> {
                 }
             }
             _ => self.problem(&item, "a limit's model is one of `quota`, `rate`, `size`"),
+        }
+    }
+
+    /// Every region cites its source and names only declared features; every feature its
+    /// actions and a documented error; every code for an unknown region is documented.
+    fn regions(&mut self) {
+        let cat = &self.d.regions;
+        for r in &cat.regions {
+            let item = format!("region {}", r.id);
+            self.source(&item, &r.source);
+            for f in &r.features {
+                if !cat.features.iter().any(|x| &x.name == f) {
+                    self.problem(&item, format!("names undeclared feature `{f}`"));
+                }
+            }
+        }
+        for f in &cat.features {
+            let item = format!("region feature {}", f.name);
+            self.source(&item, &f.source);
+            self.known_actions(&item, f.actions.iter());
+            self.documented_code(&item, &f.error);
+        }
+        for code in &cat.unknown {
+            self.documented_code("regions.toml unknown", code);
+        }
+        if !cat.regions.is_empty() && cat.params.is_empty() {
+            self.problem(
+                "regions.toml",
+                "regions without the parameter(s) naming one",
+            );
+        }
+    }
+
+    /// Every `[model] malformed` shape compiles, its example has it, and its code is documented.
+    fn malformed(&mut self) {
+        for (field, shape) in &self.d.header.model.malformed {
+            let item = format!("[model] malformed {field}");
+            match regex::Regex::new(&shape.pattern) {
+                Ok(re) if !re.is_match(&shape.example) => self.problem(
+                    &item,
+                    format!("example `{}` lacks the shape", shape.example),
+                ),
+                Ok(_) => {}
+                Err(e) => self.problem(&item, format!("pattern does not compile: {e}")),
+            }
+            self.documented_code(&item, &shape.code);
+        }
+    }
+
+    fn documented_code(&mut self, item: &str, code: &str) {
+        if !self.d.all_errors().any(|e| e.code == code) {
+            self.problem(item, format!("names undocumented error `{code}`"));
         }
     }
 

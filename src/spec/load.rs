@@ -10,6 +10,7 @@
 //! spec/<dialect>/errors.toml, errors/*.toml   dialect-level error table
 //! spec/<dialect>/errata.toml, errata/*.toml   contradictions and the readings chosen
 //! spec/<dialect>/limits.toml, limits/*.toml   limits and quotas
+//! spec/<dialect>/regions.toml               the documented regions
 //! ```
 
 use std::collections::BTreeMap;
@@ -31,6 +32,8 @@ pub struct Dialect {
     pub errors: Vec<ErrorCode>,
     pub errata: Vec<Erratum>,
     pub limits: Vec<Limit>,
+    /// The documented regions (`regions.toml`; empty when the dialect has none).
+    pub regions: RegionCatalogue,
     /// The directory it was loaded from.
     pub dir: PathBuf,
 }
@@ -126,7 +129,7 @@ pub fn load_default() -> Result<Spec> {
 /// Loads one dialect directory.
 pub fn load_dialect(dir: &Path) -> Result<Dialect> {
     let header: DialectFile = read_toml(&dir.join("dialect.toml"))?;
-    let actions = read_named(&dir.join("actions"), |a: &Action| a.name.clone())?;
+    let mut actions = read_named(&dir.join("actions"), |a: &Action| a.name.clone())?;
     let structures = read_named(&dir.join("structures"), |s: &Structure| s.name.clone())?;
     let state_machines = read_named(&dir.join("state_machines"), |m: &StateMachine| {
         m.resource.clone()
@@ -134,6 +137,13 @@ pub fn load_dialect(dir: &Path) -> Result<Dialect> {
     let errors = read_parts(dir, "errors", |f: ErrorsFile| f.errors)?;
     let errata = read_parts(dir, "errata", |f: ErrataFile| f.errata)?;
     let limits = read_parts(dir, "limits", |f: LimitsFile| f.limits)?;
+    let regions_file = dir.join("regions.toml");
+    let regions = if regions_file.is_file() {
+        read_toml(&regions_file)?
+    } else {
+        RegionCatalogue::default()
+    };
+    enumerate_regions(&mut actions, &regions);
     Ok(Dialect {
         header,
         actions,
@@ -142,8 +152,24 @@ pub fn load_dialect(dir: &Path) -> Result<Dialect> {
         errors,
         errata,
         limits,
+        regions,
         dir: dir.to_path_buf(),
     })
+}
+
+/// A region parameter of an action takes the catalogue's regions as its enumeration, so the
+/// documents' one list of regions is the one list every action accepts (and the generator
+/// synthesises a documented region).
+fn enumerate_regions(actions: &mut BTreeMap<String, Action>, cat: &RegionCatalogue) {
+    if cat.regions.is_empty() {
+        return;
+    }
+    let ids: Vec<serde_json::Value> = cat.regions.iter().map(|r| r.id.clone().into()).collect();
+    for p in actions.values_mut().flat_map(|a| a.params.iter_mut()) {
+        if cat.params.contains(&p.name) && p.enum_values.is_empty() && p.ty == ParamType::String {
+            p.enum_values = ids.clone();
+        }
+    }
 }
 
 fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T> {

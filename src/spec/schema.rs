@@ -116,6 +116,10 @@ pub struct ModelHints {
     /// documents it.
     #[serde(default)]
     pub taken: BTreeMap<String, String>,
+    /// Per id field inside list parameters (`ServerId` of `BackendServers`), the shape the
+    /// documents' ids have and the code for a value without it, where the action documents it.
+    #[serde(default)]
+    pub malformed: BTreeMap<String, IdShape>,
 }
 
 /// A parameter naming one of the account's projects, and how an unknown one is answered.
@@ -128,6 +132,17 @@ pub struct ProjectHint {
     /// The module error code the message carries as `(module) ...`, if any.
     #[serde(default)]
     pub module: Option<String>,
+}
+
+/// The documented shape of an id field and the code for a value that lacks it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdShape {
+    /// A Rust regex, anchored.
+    pub pattern: String,
+    pub code: String,
+    /// A documented id of that shape, for requests built from the spec.
+    pub example: String,
 }
 
 impl ModelHints {
@@ -662,5 +677,63 @@ impl Limit {
             "MB" => Some(n * 1024 * 1024),
             _ => None,
         }
+    }
+}
+
+/// `spec/<dialect>/regions.toml`: the regions the documents name, the request parameter(s)
+/// that carry one, the code(s) for a region not among them, and the features only some
+/// regions have.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionCatalogue {
+    /// The parameters naming the region of a request, first given wins (`RegionId`,
+    /// `EnsRegionId`, Tencent's common `Region`).
+    #[serde(default)]
+    pub params: Vec<String>,
+    /// The codes for a region not in the catalogue, in order of preference: the first one the
+    /// action documents (a row with no `actions` applies to every action); a template
+    /// (`Invalid%s`) is filled with the parameter's name.
+    #[serde(default)]
+    pub unknown: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    #[serde(default)]
+    pub features: Vec<RegionFeature>,
+}
+
+/// One documented region.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub id: String,
+    /// The local name the documents print (`华北 2（北京）`).
+    #[serde(default)]
+    pub name: String,
+    /// The [`RegionFeature`]s the documents say this region has.
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Other fields the documents print for the region in the region list's answer (ENS's
+    /// `Area`, `Province`).
+    #[serde(default)]
+    pub answer: BTreeMap<String, Value>,
+    pub source: Source,
+}
+
+/// A feature only some regions have: a request giving `param` to one of `actions` in a region
+/// without it is refused with `error`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionFeature {
+    pub name: String,
+    pub param: String,
+    pub actions: Vec<String>,
+    pub error: String,
+    pub description: String,
+    pub source: Source,
+}
+
+impl RegionCatalogue {
+    pub fn region(&self, id: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.id == id)
     }
 }
