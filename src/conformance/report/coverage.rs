@@ -162,34 +162,27 @@ pub fn compute<'a>(
 }
 
 /// `c` with the missing edges the generator could make no case for moved to `not_provokable`.
-fn edges_aside(mut c: Category, dialect: &str, not_generated: &[NotGenerated]) -> Category {
-    let reason = |item: &str| {
+fn edges_aside(c: Category, dialect: &str, not_generated: &[NotGenerated]) -> Category {
+    move_aside(c, |item| {
         not_generated
             .iter()
             .find(|n| n.dialect == dialect && n.item.as_deref() == Some(item))
             .map(|n| n.why.clone())
-    };
-    let (aside, missing): (Vec<String>, Vec<String>) =
-        c.missing.drain(..).partition(|m| reason(m).is_some());
-    c.missing = missing;
-    c.not_provokable = aside
-        .into_iter()
-        .map(|item| NotProvokable {
-            reason: reason(&item).unwrap_or_default(),
-            item,
-        })
-        .collect();
-    c
+    })
 }
 
 /// `c` with the missing items `unprovokable` declares for `dialect` moved to `not_provokable`.
-fn set_aside(mut c: Category, dialect: &str, unprovokable: &[Unprovokable]) -> Category {
-    let reason = |item: &str| {
+fn set_aside(c: Category, dialect: &str, unprovokable: &[Unprovokable]) -> Category {
+    move_aside(c, |item| {
         unprovokable
             .iter()
             .find(|u| u.dialect == dialect && format!("error:{}", u.code) == item)
             .map(|u| u.reason.clone())
-    };
+    })
+}
+
+/// `c` with every missing item `reason` gives a reason for moved to `not_provokable`.
+fn move_aside(mut c: Category, reason: impl Fn(&str) -> Option<String>) -> Category {
     let (aside, missing): (Vec<String>, Vec<String>) =
         c.missing.drain(..).partition(|m| reason(m).is_some());
     c.missing = missing;
