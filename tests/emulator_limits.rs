@@ -426,3 +426,126 @@ fn v2_a_partly_failing_batch_acts_on_the_rest_and_answers_5400() {
     );
     assert_eq!(c, 5000, "nothing exists: not found, not partial");
 }
+
+fn created_count(em: &Emulator, region: &str) -> u64 {
+    let r = call_in(em, "DescribeLoadBalancers", region, json!({}));
+    r["TotalCount"].as_u64().unwrap()
+}
+
+#[test]
+fn a_region_out_of_room_refuses_creates_with_resource_insufficient_and_makes_nothing() {
+    let em = emulator(Config::default());
+    let open = || json!({"LoadBalancerType": "OPEN"});
+    // Unlimited by default.
+    assert_eq!(admin(&em, "capacity", ""), json!({"free": []}));
+    admin(&em, "capacity", "region=ap-shanghai&free=2");
+    let r = call_in(
+        &em,
+        "CreateLoadBalancer",
+        "ap-shanghai",
+        json!({"LoadBalancerType": "OPEN", "Number": 3}),
+    );
+    assert_eq!(code(&r), "ResourceInsufficient");
+    assert_eq!(
+        created_count(&em, "ap-shanghai"),
+        0,
+        "a refused create makes none"
+    );
+    let r = call_in(
+        &em,
+        "CreateLoadBalancer",
+        "ap-shanghai",
+        json!({"LoadBalancerType": "OPEN", "Number": 2}),
+    );
+    assert_eq!(r["LoadBalancerIds"].as_array().map(Vec::len), Some(2));
+    let settings = json!({"free": [{"region": "ap-shanghai", "kind": "*", "free": 0}]});
+    assert_eq!(admin(&em, "capacity", ""), settings);
+    let r = call_in(&em, "CreateLoadBalancer", "ap-shanghai", open());
+    assert_eq!(code(&r), "ResourceInsufficient");
+    // Other regions have room; `*` limits every region not set on its own.
+    assert_eq!(code(&call(&em, "CreateLoadBalancer", open())), "");
+    admin(&em, "capacity", "region=*&free=0");
+    assert_eq!(
+        code(&call(&em, "CreateLoadBalancer", open())),
+        "ResourceInsufficient"
+    );
+    admin(&em, "capacity", "region=ap-shanghai&free=unlimited");
+    let r = call_in(&em, "CreateLoadBalancer", "ap-shanghai", open());
+    assert_eq!(
+        code(&r),
+        "ResourceInsufficient",
+        "lifted, the region draws on `*`"
+    );
+    admin(&em, "capacity", "region=*&free=unlimited");
+    let r = call_in(&em, "CreateLoadBalancer", "ap-shanghai", open());
+    assert_eq!(
+        code(&r),
+        "",
+        "with no limit left, the region has room again"
+    );
+    // A reset forgets every limit.
+    admin(&em, "reset", "");
+    assert_eq!(admin(&em, "capacity", ""), json!({"free": []}));
+}
+
+#[test]
+fn a_kind_out_of_room_leaves_other_kinds_their_room() {
+    let em = emulator(Config::default());
+    let lb = load_balancer(&em);
+    admin(&em, "capacity", "region=*&kind=load_balancer&free=0");
+    let r = call(
+        &em,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN"}),
+    );
+    assert_eq!(code(&r), "ResourceInsufficient");
+    let listener = |port: u32| {
+        call(
+            &em,
+            "CreateListener",
+            json!({"LoadBalancerId": lb, "Ports": [port], "Protocol": "TCP"}),
+        )
+    };
+    assert_eq!(code(&listener(80)), "", "listeners draw on their own room");
+    // CreateListener's table lists ResourceInsufficient too: listeners can run out.
+    admin(&em, "capacity", "region=*&kind=listener&free=0");
+    admin(&em, "clock/advance", "ms=1000");
+    assert_eq!(code(&listener(81)), "ResourceInsufficient");
+}
+
+#[test]
+fn creates_whose_table_lacks_the_code_never_run_out() {
+    let em = emulator(Config::default());
+    admin(&em, "capacity", "region=*&free=0");
+    // CreateTargetGroup's table does not list ResourceInsufficient, so no create of one is
+    // refused with it.
+    let r = call(&em, "CreateTargetGroup", json!({"TargetGroupName": "tg"}));
+    assert_eq!(code(&r), "");
+    assert!(
+        r["TargetGroupId"].as_str().is_some_and(|id| !id.is_empty()),
+        "{r}"
+    );
+}
+
+#[test]
+fn the_capacity_endpoint_refuses_malformed_settings_and_changes_nothing() {
+    let em = emulator(Config::default());
+    for query in [
+        "region=ap-shanghai",
+        "free=1",
+        "region=ap-shanghai&free=lots",
+        "region=&free=1",
+    ] {
+        let r = admin::handle(
+            &em,
+            &HttpRequest {
+                method: "POST".into(),
+                path: "/_lbconform/capacity".into(),
+                query: query.into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.status, 400, "{query}");
+    }
+    assert_eq!(admin(&em, "capacity", ""), json!({"free": []}));
+}

@@ -278,6 +278,7 @@ fn call(
         action: a,
         account: "acct",
         request_id: &rid,
+        region: "",
         params,
     };
     let result = model.execute(&c);

@@ -34,6 +34,7 @@ fn exec(
         action: a,
         account,
         request_id: &rid,
+        region: "",
         params,
     };
     m.execute(&call).map(Value::Object).map_err(|f| f.code)

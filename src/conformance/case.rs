@@ -101,6 +101,9 @@ pub enum AdminOp {
     /// Tell the emulator about ECS instance `args.id` of the account that owns resource
     /// `args.owner`: its `args.network` (classic or a VPC id), or `args.state = "released"`.
     Ecs,
+    /// Leave region `args.region` (`*`: every region not set on its own) room for `args.free`
+    /// more resources (a count, or `unlimited`). The runner restores the room after the case.
+    Capacity,
 }
 
 impl AdminOp {
@@ -114,6 +117,7 @@ impl AdminOp {
             AdminOp::Transition => "transition",
             AdminOp::Limits => "limits",
             AdminOp::Ecs => "ecs",
+            AdminOp::Capacity => "capacity",
         }
     }
 }

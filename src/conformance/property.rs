@@ -592,6 +592,10 @@ impl Oracle<'_> {
             action: a,
             account: "lbconform-property",
             request_id: &rid,
+            region: params
+                .get("Region")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
             params: values,
         };
         self.model.execute(&call).map_err(|f| f.code)

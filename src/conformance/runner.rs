@@ -4,7 +4,7 @@
 //! a bounded backoff (advancing the target's manual clock instead of sleeping when it has one),
 //! and deletes what each case created.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -280,6 +280,7 @@ impl Runner {
             created: Vec::new(),
         };
         let limits = self.limits_before(case).await;
+        let capacity = self.capacity_before(case).await;
         'steps: for (i, step) in case.steps.iter().enumerate() {
             if failed || step.shared.is_some() {
                 continue;
@@ -299,6 +300,9 @@ impl Runner {
         // Before cleaning up: the deletes must not be throttled.
         if let Some(q) = limits {
             let _ = self.client.admin("POST", "limits", &q).await;
+        }
+        for q in capacity {
+            let _ = self.client.admin("POST", "capacity", &q).await;
         }
         let mut created = std::mem::take(&mut ctx.created);
         // Children before their parents.
@@ -324,6 +328,42 @@ impl Runner {
             v["rate"].as_str().unwrap_or("off"),
             v["https"].as_str().unwrap_or("off")
         ))
+    }
+
+    /// For a case that sets regions' room, the settings to restore after it (as `capacity`
+    /// queries, one per region it sets), read before it runs.
+    async fn capacity_before(&self, case: &Case) -> Vec<String> {
+        let arg = |s: &Step, k: &str| s.args.get(k).and_then(Value::as_str).map(str::to_string);
+        let set: BTreeSet<(String, String)> = case
+            .steps
+            .iter()
+            .filter(|s| s.admin == Some(AdminOp::Capacity))
+            .filter_map(|s| Some((arg(s, "region")?, arg(s, "kind").unwrap_or("*".into()))))
+            .collect();
+        if set.is_empty() {
+            return Vec::new();
+        }
+        let before = match self.client.admin("POST", "capacity", "").await {
+            Ok((_, v)) => v,
+            Err(_) => Value::Null,
+        };
+        let entries = before["free"].as_array().cloned().unwrap_or_default();
+        let restore = |r: &str, k: &str| {
+            let e = entries.iter().find(|e| e["region"] == r && e["kind"] == k);
+            e.and_then(|e| e["free"].as_u64())
+                .map_or("unlimited".into(), |n| n.to_string())
+        };
+        let pct = crate::wire::encode::percent_encode;
+        set.into_iter()
+            .map(|(r, k)| {
+                format!(
+                    "region={}&kind={}&free={}",
+                    pct(&r),
+                    pct(&k),
+                    restore(&r, &k)
+                )
+            })
+            .collect()
     }
 
     /// The region of the resource (made in this case, else earlier in the run) whose id one of

@@ -9,12 +9,14 @@
 //! | `POST /_lbconform/health?server=ID&status=S` | set a backend's health (normal, abnormal) |
 //! | `POST /_lbconform/ecs?id=ID&owner=RESOURCE_ID&network=classic\|VPC_ID[&state=released]` | tell the model about an ECS instance of the account owning `owner`: its network, or that it was released |
 //! | `POST /_lbconform/fail?count=N&kind=unavailable\|throttle` | fail the next N calls |
+//! | `POST /_lbconform/capacity?region=R&free=N\|unlimited[&kind=K]` | leave region R room for N more resources of kind K (`*`, K's default: every region or kind not set on its own): a create needing more is refused with the dialect's `[model] insufficient` code (Tencent ResourceInsufficient), where the action documents it; without arguments, answers the settings |
 //! | `POST /_lbconform/limits?rate=documented\|off&https=required\|off` | turn the documented request rates on (fresh counts) or off, and v2's HTTPS-only rule; either may be left out; answers the settings |
 //! | `POST /_lbconform/transition?id=ID&trigger=internal:T` | fire an internal transition of the resource's state machine (a Tencent instance's `internal:expire`, a task's `internal:fail`) |
 
 use serde_json::{json, Value};
 
 use super::{Emulator, Fault};
+use crate::model::capacity::ANY;
 use crate::wire::encode::decode_pairs;
 use crate::wire::request::{param, HttpRequest};
 use crate::wire::response::Rendered;
@@ -163,6 +165,10 @@ pub fn handle(em: &Emulator, req: &HttpRequest) -> Rendered {
             answer(200, json!({"armed": count}))
         }
         "limits" => limits(em, arg("rate").as_deref(), arg("https").as_deref()),
+        "capacity" => {
+            let kind = arg("kind").unwrap_or_else(|| ANY.into());
+            capacity(em, arg("region").as_deref(), &kind, arg("free").as_deref())
+        }
         _ => answer(
             404,
             json!({"error": "unknown admin endpoint", "see": "README.md § Admin endpoints"}),
@@ -197,6 +203,33 @@ fn limits(em: &Emulator, rate: Option<&str>, https: Option<&str>) -> Rendered {
             "https": if em.limits.https_only() { "required" } else { "off" },
         }),
     )
+}
+
+/// `region=R&free=N|unlimited[&kind=K]`: the room region R has left for new resources of kind
+/// K (`*`, the default: every region or kind not set on its own); without arguments, only the
+/// settings are answered.
+fn capacity(em: &Emulator, region: Option<&str>, kind: &str, free: Option<&str>) -> Rendered {
+    let mut store = em.model.store();
+    match (region, free) {
+        (None, None) => {}
+        (Some(r), Some(f)) if !r.is_empty() && !kind.is_empty() => {
+            let free = match f {
+                "unlimited" => None,
+                n => match n.parse::<u64>() {
+                    Ok(n) => Some(n),
+                    Err(_) => return bad("free is a count or unlimited"),
+                },
+            };
+            store.capacity.set(r, kind, free);
+        }
+        _ => return bad("region=R&free=N|unlimited go together (kind=K optional)"),
+    }
+    let free: Vec<Value> = store
+        .capacity
+        .settings()
+        .map(|(region, kind, free)| json!({"region": region, "kind": kind, "free": free}))
+        .collect();
+    answer(200, json!({"free": free}))
 }
 
 /// Whether `r` has `server` as a backend: an Alibaba BackendServers entry, a Tencent target or

@@ -101,9 +101,16 @@ fn run(
     let action = d
         .action(&name)
         .ok_or_else(|| unknown_action(em, d, &name))?;
-    let region = region(req, &pairs);
+    // Rates are counted before decoding: a throttled request is refused whatever it says.
+    let raw_region = region(d, req, &pairs, &Map::new()).map(|(_, v)| v);
     em.limits
-        .take(d, &action.name, &account, region, em.model.clock.now_ms())
+        .take(
+            d,
+            &action.name,
+            &account,
+            raw_region.as_deref().unwrap_or_default(),
+            em.model.clock.now_ms(),
+        )
         .map_err(|r| resolve(d, &r.code, 400, r.detail))?;
     if let Some(fault) = em.take_fault() {
         let (kind, detail) = match fault {
@@ -116,7 +123,7 @@ fn run(
     owner(d, &pairs, &account)?;
     // Before validation: a region parameter's enum is the catalogue (spec::load), and an
     // unknown region has its own documented code rather than the generic invalid one.
-    let region = regions::given(&d.regions, |p| region_param(d, req, &pairs, &values, p));
+    let region = region(d, req, &pairs, &values);
     let region = region.as_ref().map(|(p, v)| (*p, v.as_str()));
     regions::check(d, action, region, &values).map_err(|f| resolve(d, &f.code, 400, f.detail))?;
     let values = validate(action, &values, &|n: &str| {
@@ -129,6 +136,7 @@ fn run(
         action,
         account: &account,
         request_id: rid,
+        region: region.map(|(_, v)| v).unwrap_or_default(),
         params: values,
     };
     match em.model.execute(&call) {
@@ -158,14 +166,6 @@ fn unknown_action(em: &Emulator, d: &Dialect, name: &str) -> ApiError {
             format!("the action {name} is not one of {}'s", d.id()),
         ),
     }
-}
-
-/// The region a request is made in: Tencent's `X-TC-Region` or `Region`, Alibaba's `RegionId`.
-fn region<'r>(req: &'r HttpRequest, pairs: &'r [(String, String)]) -> &'r str {
-    req.header("x-tc-region")
-        .or_else(|| param(pairs, "Region"))
-        .or_else(|| param(pairs, "RegionId"))
-        .unwrap_or_default()
 }
 
 /// A plain-HTTP request to a dialect that documents HTTPS only, when the emulator serves
@@ -247,6 +247,18 @@ fn tencent_transport(d: &Dialect, req: &HttpRequest) -> Result<(), ApiError> {
     }
     let why = format!("{host} names the product {asked}, which this endpoint does not serve");
     Err(resolve(d, "NoSuchProduct", 200, why))
+}
+
+/// The region a request names, and the catalogue parameter it came in: the first of the
+/// dialect's region parameters ([`regions::given`]) the request gives, read by
+/// [`region_param`]. Before decoding, `values` is empty and only the raw request is read.
+fn region<'d>(
+    d: &'d Dialect,
+    req: &HttpRequest,
+    pairs: &[(String, String)],
+    values: &Map<String, Value>,
+) -> Option<(&'d str, String)> {
+    regions::given(&d.regions, |p| region_param(d, req, pairs, values, p))
 }
 
 /// The value of region parameter `p`: the action's own (SLB RegionId), else the common one in

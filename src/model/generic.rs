@@ -235,7 +235,7 @@ fn attributes(call: &Call) -> Map<String, Value> {
 
 /// How many resources one create makes: one per item of its list parameter, or its count
 /// parameter (ENS `Quantity`, Tencent `Number`), else one.
-fn count(call: &Call, b: &Binding) -> (usize, Vec<Map<String, Value>>) {
+pub(super) fn count(call: &Call, b: &Binding) -> (usize, Vec<Map<String, Value>>) {
     let list_create = b.creates.as_ref().is_some_and(|c| c.in_list);
     if !list_create {
         return (1, Vec::new());

@@ -21,6 +21,7 @@
 //!   resource, id parameters, documented lists) and executed;
 //! - [`project`]: answers filled from the documented response fields;
 //! - [`quota`]: the documented quotas the spec's limits bind;
+//! - [`capacity`]: the room a region has left, finite only when a test says so;
 //! - [`guards`]: the refusals `[model]` hints describe for every action (filters, protocols,
 //!   dry runs);
 //! - [`regions`]: the documented regions: unknown ones refused, DescribeRegions answered.
@@ -29,6 +30,7 @@ pub mod alibaba_lb;
 pub mod attrs;
 pub mod backends;
 pub mod binding;
+pub mod capacity;
 pub mod certificate;
 pub mod clock;
 pub mod generic;
@@ -64,6 +66,8 @@ pub struct Call<'a> {
     pub account: &'a str,
     /// The answer's RequestId: Tencent's asynchronous actions are polled by it.
     pub request_id: &'a str,
+    /// The region the request names (its region parameter or header), empty if none.
+    pub region: &'a str,
     pub params: Map<String, Value>,
 }
 
@@ -205,6 +209,7 @@ impl Model {
             guards::protocols(&store, call, b)?;
             guards::taken(&store, call, b)?;
             quota::check(&store, call, &b.quotas)?;
+            capacity::check(&store, call, b)?;
         }
         // A dry run runs on a copy of the store, which is then thrown away: it is refused as
         // the request would be, and otherwise answered with the dry-run code.
@@ -213,7 +218,11 @@ impl Model {
             run(&ctx, &mut scratch, call)?;
             return Err(Failure::new(code, "the request would have succeeded"));
         }
-        run(&ctx, &mut store, call).map(|body| generic::complete(call, body))
+        let body = run(&ctx, &mut store, call)?;
+        if let Some(b) = self.binding(call.dialect.id(), &call.action.name) {
+            capacity::spend(&mut store, call, b);
+        }
+        Ok(generic::complete(call, body))
     }
 
     /// A batch naming some resources that do not exist, where the dialect documents that only
@@ -227,6 +236,7 @@ impl Model {
             action: call.action,
             account: call.account,
             request_id: call.request_id,
+            region: call.region,
             params,
         };
         let done = generic::check_refs(store, &part, b)

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::attrs::Attrs;
+use super::capacity::Capacity;
 
 /// One resource of one account: its kind (`load_balancer`, `listener`), its state in its state
 /// machine, its documented attributes, and a pending completion of a transitional state.
@@ -52,6 +53,8 @@ pub struct Store {
     /// The ECS instances registered through the admin endpoint: (account, instance id) ->
     /// the instance.
     pub ecs: BTreeMap<(String, String), Ecs>,
+    /// The room regions have left, set through the admin endpoint (none: no limit).
+    pub capacity: Capacity,
     /// Pending completions by due time, so settling costs what is due, not what exists.
     due: BTreeSet<(u64, String)>,
     seq: u64,
@@ -83,6 +86,7 @@ impl Store {
             idempotency: BTreeMap::new(),
             health: BTreeMap::new(),
             ecs: BTreeMap::new(),
+            capacity: Capacity::default(),
             seq: 0,
             rng: ChaCha8Rng::seed_from_u64(seed),
         }

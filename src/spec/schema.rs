@@ -120,6 +120,15 @@ pub struct ModelHints {
     /// documents' ids have and the code for a value without it, where the action documents it.
     #[serde(default)]
     pub malformed: BTreeMap<String, IdShape>,
+    /// The code for a create its region has no room left for (a zone sold out), where the
+    /// action documents it. The emulator's regions run out only when told to
+    /// (`/_lbconform/capacity`, see `model::capacity`).
+    #[serde(default)]
+    pub insufficient: Option<String>,
+    /// The code for a create in a region with no room left at all, where the action documents
+    /// it (else `insufficient` answers that too).
+    #[serde(default)]
+    pub sold_out: Option<String>,
 }
 
 /// A parameter naming one of the account's projects, and how an unknown one is answered.
