@@ -802,3 +802,29 @@ fn resource_owner_account_other_than_the_callers_is_forbidden() {
     );
     assert_eq!((s, code(&b)), (403, "Forbidden"));
 }
+
+#[test]
+fn injected_throttling_answers_the_code_the_dialects_documented_rates_use() {
+    let em = emulator();
+    let code = |v: &Value| v["Code"].as_str().unwrap_or_default().to_string();
+    // ENS documents request rates, answered Throttling (erratum ens-throttling-code): an
+    // injected throttle answers the same.
+    admin(&em, "fail", "count=1&kind=throttle");
+    let r = pipeline::handle(
+        &em,
+        &signed_version(
+            &[("Action", "DescribeEnsRegions")],
+            ("testid", "testsecret"),
+            "2017-11-10",
+        ),
+    );
+    let (_, parsed) = aliyun::parse(r.status, &r.body, &|_| false).unwrap();
+    assert_eq!(code(&parsed.body), "Throttling");
+    // SLB documents no rate: the fault falls back to ServiceUnavailable.
+    admin(&em, "fail", "count=1&kind=throttle");
+    let (_, b) = call(&em, &[("Action", "DescribeRegions")]);
+    assert_eq!(code(&b), "ServiceUnavailable");
+    // One fault, one call: the next is answered.
+    let (s, b) = call(&em, &[("Action", "DescribeRegions")]);
+    assert_eq!((s, code(&b)), (200, String::new()), "{b}");
+}

@@ -549,3 +549,61 @@ fn the_capacity_endpoint_refuses_malformed_settings_and_changes_nothing() {
     }
     assert_eq!(admin(&em, "capacity", ""), json!({"free": []}));
 }
+
+#[test]
+fn the_per_region_instance_quota_refuses_the_101st_public_instance_and_creates_none() {
+    let em = emulator(Config::default());
+    let create = |region: &str, kind: &str, n: u64| {
+        let mut body = json!({"LoadBalancerType": kind, "Number": n});
+        if kind == "INTERNAL" {
+            body["VpcId"] = json!("vpc-lbconform");
+            body["SubnetId"] = json!("subnet-lbconform");
+        }
+        call_in(&em, "CreateLoadBalancer", region, body)
+    };
+    for _ in 0..4 {
+        assert_eq!(code(&create("ap-shanghai", "OPEN", 20)), "");
+    }
+    assert_eq!(code(&create("ap-shanghai", "OPEN", 19)), "");
+    // 99 held: 2 more would pass 100, and none of them is made.
+    let r = create("ap-shanghai", "OPEN", 2);
+    assert_eq!(code(&r), "LimitExceeded", "{r}");
+    assert_eq!(created_count(&em, "ap-shanghai"), 99);
+    assert_eq!(code(&create("ap-shanghai", "OPEN", 1)), "");
+    assert_eq!(code(&create("ap-shanghai", "OPEN", 1)), "LimitExceeded");
+    // Private instances and other regions have quotas of their own.
+    let r = create("ap-shanghai", "INTERNAL", 1);
+    assert_eq!(code(&r), "", "{r}");
+    assert_eq!(code(&create("ap-beijing", "OPEN", 1)), "");
+}
+
+#[test]
+fn describe_quota_reports_the_enforced_quotas_and_the_regions_use() {
+    let em = emulator(Config::default());
+    call_in(
+        &em,
+        "CreateLoadBalancer",
+        "ap-shanghai",
+        json!({"LoadBalancerType": "OPEN", "Number": 3}),
+    );
+    let r = call_in(&em, "DescribeQuota", "ap-shanghai", json!({}));
+    let quota = |id: &str| {
+        let set = r["QuotaSet"].as_array().unwrap();
+        set.iter().find(|q| q["QuotaId"] == id).cloned().unwrap()
+    };
+    let open = json!({"QuotaId": "TOTAL_OPEN_CLB_QUOTA", "QuotaLimit": 100, "QuotaCurrent": 3});
+    assert_eq!(quota("TOTAL_OPEN_CLB_QUOTA"), open);
+    assert_eq!(quota("TOTAL_INTERNAL_CLB_QUOTA")["QuotaCurrent"], 0);
+    // A per-instance quota has no current use in a region (为 null 时表示无意义).
+    let listeners =
+        json!({"QuotaId": "TOTAL_LISTENER_QUOTA", "QuotaLimit": 50, "QuotaCurrent": null});
+    assert_eq!(quota("TOTAL_LISTENER_QUOTA"), listeners);
+    // Another region's use is its own.
+    let r = call_in(&em, "DescribeQuota", "ap-beijing", json!({}));
+    let set = r["QuotaSet"].as_array().unwrap();
+    let open = set
+        .iter()
+        .find(|q| q["QuotaId"] == "TOTAL_OPEN_CLB_QUOTA")
+        .unwrap();
+    assert_eq!(open["QuotaCurrent"], 0);
+}

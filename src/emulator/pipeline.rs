@@ -12,7 +12,7 @@ use crate::model::regions;
 use crate::model::validate::validate;
 use crate::model::Call;
 use crate::spec::{Action, Dialect, Param, Protocol};
-use crate::wire::codes::{code, Kind};
+use crate::wire::codes::{self, code, Kind};
 use crate::wire::errors::{decode_error, param_error, resolve, violation_error, ApiError};
 use crate::wire::request::{param, HttpRequest};
 use crate::wire::response::aliyun::{self, Format};
@@ -113,11 +113,11 @@ fn run(
         )
         .map_err(|r| resolve(d, &r.code, 400, r.detail))?;
     if let Some(fault) = em.take_fault() {
-        let (kind, detail) = match fault {
-            Fault::Unavailable => (Kind::Unavailable, "injected by /_lbconform/fail"),
-            Fault::Throttled => (Kind::Throttled, "injected by /_lbconform/fail"),
+        let code = match fault {
+            Fault::Unavailable => code(d, Kind::Unavailable),
+            Fault::Throttled => codes::throttled(d),
         };
-        return Err(resolve(d, code(d, kind), 503, detail.into()));
+        return Err(resolve(d, code, 503, "injected by /_lbconform/fail".into()));
     }
     let values = decode(d, action, req, &pairs)?;
     owner(d, &pairs, &account)?;

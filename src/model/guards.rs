@@ -11,7 +11,10 @@ use super::store::{Resource, Store};
 use super::{Call, Failure};
 use crate::spec::{Action, Dialect};
 
-/// Whether `action` documents `code`: its own table, or a dialect-level row naming it.
+/// Whether `action` documents `code`: its own table, or a dialect-level row naming it. Stricter
+/// than [`super::documents`], which also counts common codes (rows naming no action): a hint's
+/// refusal is answered only where a table ties the code to the action, so a common code such
+/// as ResourceInsufficient does not spread to every action.
 pub fn documents(d: &Dialect, action: &Action, code: &str) -> bool {
     action.errors.iter().any(|e| e.code == code)
         || d.errors

@@ -508,7 +508,10 @@ impl Checker<'_> {
         }
         match (&m.quota, &m.rate, &m.size) {
             (Some(_), None, None) => {
-                let params = m.under.iter().chain(&m.adds);
+                // `region` is the request's region, not a parameter; `only` names
+                // parameters the request must carry to count.
+                let under = m.under.iter().filter(|u| u.as_str() != "region");
+                let params = under.chain(&m.adds).chain(m.only.keys());
                 for p in params {
                     for a in &l.actions {
                         let has = self

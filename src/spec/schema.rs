@@ -655,15 +655,26 @@ pub struct Limit {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitModel {
-    /// Quota: the kind of resource counted (`listener`), among the children of `under`'s.
+    /// Quota: the kind of resource counted (`listener`), among the children of `under`'s (or
+    /// the account's in the region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<String>,
-    /// Quota: the id parameter naming the resource that holds them (`LoadBalancerId`).
+    /// Quota: the id parameter naming the resource that holds them (`LoadBalancerId`), or
+    /// `region` (the request's region holds the account's resources of the kind there).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub under: Option<String>,
-    /// Quota: the list parameter each of whose items adds one (`Ports`); one per call without.
+    /// Quota: the parameter saying how many a call adds: a list, one per item (`Ports`), or a
+    /// count (`Number`); one per call without.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adds: Option<String>,
+    /// Quota: attribute -> value, the only resources (and requests) that count
+    /// (`LoadBalancerType = "OPEN"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub only: BTreeMap<String, String>,
+    /// Quota: the id the dialect's quota query reports it under (Tencent DescribeQuota's
+    /// `TOTAL_OPEN_CLB_QUOTA`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_as: Option<String>,
     /// Rate (value per second): what a count is kept per besides the action: `account`,
     /// `region`; empty for every caller together.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -38,6 +38,17 @@ pub fn code(d: &Dialect, k: Kind) -> &'static str {
     }
 }
 
+/// The code for injected throttling: the one the dialect's documented request rates answer
+/// (ENS `Throttling`, erratum ens-throttling-code), so a fault looks like the real limit; the
+/// table's code where the dialect documents no rate.
+pub fn throttled(d: &Dialect) -> &str {
+    d.limits
+        .iter()
+        .filter_map(|l| l.model.as_ref())
+        .find(|m| m.rate.is_some())
+        .map_or(code(d, Kind::Throttled), |m| m.code.as_str())
+}
+
 /// The code for a validation failure: missing or invalid.
 pub fn validation(d: &Dialect, missing: bool) -> &'static str {
     code(
