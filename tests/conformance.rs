@@ -6,9 +6,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use lbconform::conformance::case::SuiteFile;
 use lbconform::conformance::client::Client;
 use lbconform::conformance::report::{self, Report};
-use lbconform::conformance::runner::Outcome;
+use lbconform::conformance::runner::{Outcome, RunConfig, Runner};
 use lbconform::conformance::target::Target;
 use lbconform::conformance::{self, gate, RunOptions};
 
@@ -190,4 +191,53 @@ fn cases_without_their_needs_are_skipped_with_a_reason() {
         "{}",
         report::text::render(&r)
     );
+}
+
+#[test]
+fn a_way_of_sending_is_tencent_3_0_s_only_and_each_reaches_the_target() {
+    let spec = Arc::new(lbconform::spec::load_default().unwrap());
+    // A multipart body needs a field at least; v1 lists go as `Name.N`.
+    let case = |dialect: &str, call: &str, send: &str| {
+        let params = if dialect == "tencent-clb" {
+            "Limit = 5, LoadBalancerIds = [\"lb-00000000\"]"
+        } else {
+            ""
+        };
+        let text = format!(
+            "dialect = \"{dialect}\"\n[[case]]\nid = \"send/{send}\"\n[[case.steps]]\ncall = \"{call}\"\nsend = \"{send}\"\nparams = {{ {params} }}\n"
+        );
+        let file: SuiteFile = toml::from_str(&text).unwrap();
+        let mut c = file.cases[0].clone();
+        c.dialect = dialect.into();
+        c
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let t = Target::embedded(spec.clone()).await.unwrap();
+        let runner = Runner::new(spec.clone(), &t, RunConfig::new(7));
+        // Every way but the broken one is answered as the plain JSON call would be.
+        for send in ["json", "multipart", "v1-get", "v1-form"] {
+            let r = runner
+                .run_case(&case("tencent-clb", "DescribeLoadBalancers", send))
+                .await;
+            assert_eq!(r.outcome, Outcome::Pass, "{send}: {:?}", r.failure);
+        }
+        let r = runner
+            .run_case(&case(
+                "tencent-clb",
+                "DescribeLoadBalancers",
+                "multipart-broken",
+            ))
+            .await;
+        let f = r.failure.expect("a broken body is refused");
+        assert_eq!(f.answer.unwrap().code.as_deref(), Some("InvalidRequest"));
+        // Elsewhere the key would be ignored, and the case pass without sending as it says.
+        let r = runner
+            .run_case(&case("aliyun-slb", "DescribeRegions", "v1-form"))
+            .await;
+        assert_eq!(r.outcome, Outcome::Fail);
+        let f = r.failure.unwrap();
+        assert!(f.message.contains("Tencent 3.0 only"), "{}", f.message);
+        assert!(f.answer.is_none(), "nothing was sent");
+    });
 }

@@ -3,94 +3,30 @@
 //! backends and their health, what a locked instance forbids, errors in SLB's own format, and
 //! accounts that never see each other's resources.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use common::admin;
+use common::rpc::{self, call, call_as, code, signed, signed_version};
 use lbconform::emulator::accounts::Accounts;
-use lbconform::emulator::{admin, pipeline, server, Config, Emulator};
-use lbconform::model::clock::ClockMode;
+use lbconform::emulator::{pipeline, server, Config, Emulator};
 use lbconform::wire::response::aliyun;
-use lbconform::wire::{aliyun_v1, encode, HttpRequest};
+use lbconform::wire::{aliyun_v1, encode};
 use serde_json::Value;
-
-static NONCE: AtomicU64 = AtomicU64::new(1);
 
 fn emulator() -> Emulator {
     let mut accounts = Accounts::default();
     accounts.add("otherid", "othersecret", "alibaba-2");
-    let spec = Arc::new(lbconform::spec::load_default().unwrap());
-    Emulator::new(
-        spec,
+    common::emulator_with(
+        1000,
         Config {
-            clock: ClockMode::Manual,
-            transition_delay_ms: 1000,
             accounts,
             ..Config::default()
         },
     )
-}
-
-/// A v1-signed GET request for `params` with the given key.
-fn signed(params: &[(&str, &str)], key: (&str, &str)) -> HttpRequest {
-    signed_version(params, key, "2014-05-15")
-}
-
-fn signed_version(params: &[(&str, &str)], key: (&str, &str), version: &str) -> HttpRequest {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let nonce = NONCE.fetch_add(1, Ordering::Relaxed).to_string();
-    let ts = aliyun_v1::format_iso8601(now);
-    let mut p: Vec<(String, String)> = [
-        ("Format", "JSON"),
-        ("Version", version),
-        ("AccessKeyId", key.0),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
-        ("SignatureNonce", nonce.as_str()),
-        ("Timestamp", ts.as_str()),
-    ]
-    .iter()
-    .chain(params)
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    p.push(("Signature".into(), aliyun_v1::sign("GET", &p, key.1)));
-    let query = encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    HttpRequest {
-        method: "GET".into(),
-        host: "slb.aliyuncs.com".into(),
-        path: "/".into(),
-        query,
-        ..Default::default()
-    }
-}
-
-fn call_as(em: &Emulator, key: (&str, &str), params: &[(&str, &str)]) -> (u16, Value) {
-    let r = pipeline::handle(em, &signed(params, key));
-    let (_, parsed) = aliyun::parse(r.status, &r.body, &|_| false).unwrap();
-    (r.status, parsed.body)
-}
-
-fn call(em: &Emulator, params: &[(&str, &str)]) -> (u16, Value) {
-    call_as(em, ("testid", "testsecret"), params)
-}
-
-fn admin(em: &Emulator, path: &str, query: &str) -> Value {
-    let r = admin::handle(
-        em,
-        &HttpRequest {
-            method: "POST".into(),
-            path: format!("/_lbconform/{path}"),
-            query: query.into(),
-            ..Default::default()
-        },
-    );
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    serde_json::from_slice(&r.body).unwrap()
 }
 
 fn listener_status(em: &Emulator, lb: &str) -> String {
@@ -236,7 +172,7 @@ fn a_bad_signature_or_a_replayed_nonce_is_refused_and_changes_nothing() {
             ("Action", "CreateLoadBalancer"),
             ("RegionId", "cn-hangzhou"),
         ],
-        ("testid", "testsecret"),
+        rpc::KEY,
     );
     assert_eq!(pipeline::handle(&em, &good).status, 200);
     let again = pipeline::handle(&em, &good);
@@ -396,7 +332,7 @@ fn the_server_answers_over_http_and_xml_is_the_default() {
     let addr = rt.block_on(server::spawn(em)).unwrap();
     // Without Format the answer is XML: re-sign the request without it.
     let p: Vec<(String, String)> = lbconform::wire::encode::decode_pairs(
-        &signed(&[("Action", "DescribeRegions")], ("testid", "testsecret")).query,
+        &signed(&[("Action", "DescribeRegions")], rpc::KEY).query,
     )
     .unwrap();
     let mut p: Vec<(String, String)> = p
@@ -423,14 +359,7 @@ fn the_server_answers_over_http_and_xml_is_the_default() {
 #[test]
 fn ens_edge_load_balancers_follow_ens_s_own_state_names() {
     let em = emulator();
-    let ens = |p: &[(&str, &str)]| {
-        let r = pipeline::handle(
-            &em,
-            &signed_version(p, ("testid", "testsecret"), "2017-11-10"),
-        );
-        let (_, parsed) = aliyun::parse(r.status, &r.body, &|_| false).unwrap();
-        (r.status, parsed.body)
-    };
+    let ens = |p: &[(&str, &str)]| rpc::answer(&em, &signed_version(p, rpc::KEY, "2017-11-10"));
     let (s, b) = ens(&[
         ("Action", "CreateLoadBalancer"),
         ("EnsRegionId", "cn-beijing-telecom"),
@@ -549,10 +478,6 @@ fn many_clients_at_once_lose_nothing_and_get_unique_ids() {
     // Half were deleted with their groups; the rest are all there.
     assert_eq!(kinds("load_balancer"), THREADS * EACH / 2);
     assert_eq!(kinds("vserver_group"), THREADS * EACH / 2);
-}
-
-fn code(b: &Value) -> &str {
-    b["Code"].as_str().unwrap_or_default()
 }
 
 fn backends_of(em: &Emulator, lb: &str) -> Vec<String> {

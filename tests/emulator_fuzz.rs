@@ -1,6 +1,8 @@
 //! Malformed requests never panic the emulator and never change its state: random methods,
 //! paths, query strings, headers and bodies, with and without the dialects' markers.
 
+mod common;
+
 use std::sync::Arc;
 
 use lbconform::emulator::{pipeline, Config, Emulator};
@@ -93,45 +95,20 @@ fn spec() -> Arc<lbconform::spec::Spec> {
 /// A correctly signed SLB or ENS request for action number `n` of the dialect, its parameters
 /// drawn from the action's own names with hostile values.
 fn signed_rpc(version: &str, n: usize, params: &[(usize, String)]) -> HttpRequest {
-    use lbconform::wire::{aliyun_v1, encode};
     let spec = spec();
-    let d = if version == "2014-05-15" {
+    let d = if version == common::rpc::SLB {
         spec.dialect("aliyun-slb").unwrap()
     } else {
         spec.dialect("aliyun-ens").unwrap()
     };
     let a = d.actions.values().nth(n % d.actions.len()).unwrap();
-    static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    let nonce = NONCE
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        .to_string();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let mut p: Vec<(String, String)> = vec![
-        ("Action".into(), a.name.clone()),
-        ("Format".into(), "JSON".into()),
-        ("Version".into(), version.into()),
-        ("AccessKeyId".into(), "testid".into()),
-        ("SignatureMethod".into(), "HMAC-SHA1".into()),
-        ("SignatureVersion".into(), "1.0".into()),
-        ("SignatureNonce".into(), nonce),
-        ("Timestamp".into(), aliyun_v1::format_iso8601(now)),
-    ];
+    let mut p: Vec<(&str, &str)> = vec![("Action", a.name.as_str())];
     for (i, v) in params {
         if let Some(param) = a.params.get(i % a.params.len().max(1)) {
-            p.push((param.name.clone(), v.clone()));
+            p.push((param.name.as_str(), v.as_str()));
         }
     }
-    p.push(("Signature".into(), aliyun_v1::sign("GET", &p, "testsecret")));
-    HttpRequest {
-        method: "GET".into(),
-        host: "slb.aliyuncs.com".into(),
-        path: "/".into(),
-        query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-        ..Default::default()
-    }
+    common::rpc::signed_version(&p, common::rpc::KEY, version)
 }
 
 fn index_of(dialect: &str, action: &str) -> usize {

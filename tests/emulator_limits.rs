@@ -3,120 +3,29 @@
 //! response sizes, and v2's HTTPS-only rule, unknown-version actions, partial batches and
 //! project ids.
 
-use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
 
+use std::sync::Arc;
+
+use common::tc3::{call, call_in, code};
+use common::{admin, admin_request, v2};
 use lbconform::emulator::{admin, pipeline, server, Config, Emulator};
-use lbconform::model::clock::ClockMode;
-use lbconform::wire::response::{tencent, v2};
-use lbconform::wire::{encode, tc3, tencent_hmac, HttpRequest};
+use lbconform::wire::response::tencent;
+use lbconform::wire::HttpRequest;
 use serde_json::{json, Value};
 
-const TC_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA";
-const TC_SECRET: &str = "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA";
-
 fn emulator(config: Config) -> Emulator {
-    let spec = Arc::new(lbconform::spec::load_default().unwrap());
-    Emulator::new(
-        spec,
-        Config {
-            clock: ClockMode::Manual,
-            transition_delay_ms: 500,
-            ..config
-        },
-    )
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-fn tc3_request(action: &str, region: &str, body: &Value) -> HttpRequest {
-    let mut req = HttpRequest {
-        method: "POST".into(),
-        host: "clb.tencentcloudapi.com".into(),
-        path: "/".into(),
-        body: serde_json::to_vec(body).unwrap(),
-        ..Default::default()
-    };
-    req.set_header("Content-Type", "application/json");
-    req.set_header("Host", "clb.tencentcloudapi.com");
-    req.set_header("X-TC-Action", action);
-    req.set_header("X-TC-Version", "2018-03-17");
-    req.set_header("X-TC-Region", region);
-    tc3::sign(&mut req, TC_ID, TC_SECRET, "clb", now());
-    req
-}
-
-fn call_in(em: &Emulator, action: &str, region: &str, body: Value) -> Value {
-    let out = pipeline::handle(em, &tc3_request(action, region, &body));
-    tencent::parse(200, &out.body).unwrap().body
-}
-
-fn call(em: &Emulator, action: &str, body: Value) -> Value {
-    call_in(em, action, "ap-guangzhou", body)
-}
-
-fn code(v: &Value) -> &str {
-    v["Error"]["Code"].as_str().unwrap_or("")
-}
-
-fn v2_request(params: &[(&str, &str)]) -> HttpRequest {
-    static NONCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    let ts = now().to_string();
-    let nonce = NONCE
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        .to_string();
-    let common = [
-        ("Region", "gz"),
-        ("SecretId", TC_ID),
-        ("Timestamp", ts.as_str()),
-        ("Nonce", nonce.as_str()),
-        ("SignatureMethod", "HmacSHA256"),
-    ];
-    let mut p: Vec<(String, String)> = common
-        .iter()
-        .chain(params)
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let sig = tencent_hmac::sign("GET", "lb.api.qcloud.com", "/v2/index.php", &p, TC_SECRET);
-    p.push(("Signature".into(), sig));
-    HttpRequest {
-        method: "GET".into(),
-        host: "lb.api.qcloud.com".into(),
-        path: "/v2/index.php".into(),
-        query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-        ..Default::default()
-    }
+    common::emulator_with(500, config)
 }
 
 /// The v2 answer: (code, message, body).
 fn v2_call(em: &Emulator, params: &[(&str, &str)]) -> (i64, String, Value) {
-    let out = pipeline::handle(em, &v2_request(params));
-    let v: Value = serde_json::from_slice(&out.body).unwrap();
-    let body = v2::parse(200, &out.body).unwrap().body;
+    let v = v2::call(em, params);
     (
         v["code"].as_i64().unwrap(),
         v["message"].as_str().unwrap_or_default().to_string(),
-        body,
+        v,
     )
-}
-
-fn admin(em: &Emulator, path: &str, query: &str) -> Value {
-    let r = admin::handle(
-        em,
-        &HttpRequest {
-            method: "POST".into(),
-            path: format!("/_lbconform/{path}"),
-            query: query.into(),
-            ..Default::default()
-        },
-    );
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    serde_json::from_slice(&r.body).unwrap()
 }
 
 /// A load balancer whose creation task has completed.
@@ -198,15 +107,7 @@ fn the_admin_endpoint_turns_rates_on_and_off() {
     for _ in 0..40 {
         assert_eq!(code(&call(&em, "DescribeLoadBalancers", json!({}))), "");
     }
-    let bad = admin::handle(
-        &em,
-        &HttpRequest {
-            method: "POST".into(),
-            path: "/_lbconform/limits".into(),
-            query: "rate=fast".into(),
-            ..Default::default()
-        },
-    );
+    let bad = admin::handle(&em, &admin_request("limits", "rate=fast"));
     assert_eq!(bad.status, 400);
 }
 
@@ -348,7 +249,7 @@ fn v2_https_only_answers_plain_http_4600_and_lets_a_terminated_request_through()
         ..Config::default()
     });
     assert_eq!(v2_call(&em, &[("Action", "DescribeLoadBalancers")]).0, 4600);
-    let mut req = v2_request(&[("Action", "DescribeLoadBalancers")]);
+    let mut req = v2::request(&[("Action", "DescribeLoadBalancers")]);
     req.set_header("X-Forwarded-Proto", "https");
     let v: Value = serde_json::from_slice(&pipeline::handle(&em, &req).body).unwrap();
     assert_eq!(v["code"], 0);

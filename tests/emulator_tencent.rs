@@ -2,117 +2,12 @@
 //! asynchronously (Status 0, then 1) with its task polled by RequestId (2, then 0), listeners,
 //! targets whose health goes Unknown -> Alive or Dead, and errors in Tencent's envelope.
 
-use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
 
-use lbconform::emulator::{admin, pipeline, Config, Emulator};
-use lbconform::model::clock::ClockMode;
-use lbconform::wire::response::tencent;
-use lbconform::wire::{tc3, HttpRequest};
+use common::tc3::{call, call_in, call_version, code, send, Raw};
+use common::{admin_request, advance, emulator};
+use lbconform::emulator::{admin, Emulator};
 use serde_json::{json, Value};
-
-fn emulator() -> Emulator {
-    let spec = Arc::new(lbconform::spec::load_default().unwrap());
-    Emulator::new(
-        spec,
-        Config {
-            clock: ClockMode::Manual,
-            transition_delay_ms: 500,
-            ..Config::default()
-        },
-    )
-}
-
-fn call(em: &Emulator, action: &str, body: Value) -> Value {
-    call_version(em, action, "2018-03-17", body)
-}
-
-fn call_version(em: &Emulator, action: &str, version: &str, body: Value) -> Value {
-    let raw = Raw {
-        version,
-        ..Raw::default()
-    };
-    send(em, action, &raw, serde_json::to_vec(&body).unwrap())
-}
-
-fn call_in(em: &Emulator, action: &str, version: &str, region: &str, body: Value) -> Value {
-    let raw = Raw {
-        version,
-        region,
-        ..Raw::default()
-    };
-    send(em, action, &raw, serde_json::to_vec(&body).unwrap())
-}
-
-/// How a request is sent: its method, Host, Content-Type, version and key id.
-struct Raw<'a> {
-    method: &'a str,
-    host: &'a str,
-    content_type: &'a str,
-    version: &'a str,
-    secret_id: &'a str,
-    region: &'a str,
-}
-
-impl Default for Raw<'_> {
-    fn default() -> Self {
-        Raw {
-            method: "POST",
-            host: "clb.tencentcloudapi.com",
-            content_type: "application/json",
-            version: "2018-03-17",
-            secret_id: "AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA",
-            region: "ap-guangzhou",
-        }
-    }
-}
-
-/// Signs `body` as `raw` says and answers it.
-fn send(em: &Emulator, action: &str, raw: &Raw, body: Vec<u8>) -> Value {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let mut req = HttpRequest {
-        method: raw.method.into(),
-        host: raw.host.into(),
-        path: "/".into(),
-        body,
-        ..Default::default()
-    };
-    req.set_header("Content-Type", raw.content_type);
-    req.set_header("Host", raw.host);
-    req.set_header("X-TC-Action", action);
-    req.set_header("X-TC-Version", raw.version);
-    req.set_header("X-TC-Region", raw.region);
-    tc3::sign(
-        &mut req,
-        raw.secret_id,
-        "Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
-        "clb",
-        now,
-    );
-    let out = pipeline::handle(em, &req);
-    assert_eq!(out.status, 200, "Tencent answers everything with 200");
-    tencent::parse(200, &out.body).unwrap().body
-}
-
-fn advance(em: &Emulator, ms: u64) {
-    let r = admin::handle(
-        em,
-        &HttpRequest {
-            method: "POST".into(),
-            path: "/_lbconform/clock/advance".into(),
-            query: format!("ms={ms}"),
-            ..Default::default()
-        },
-    );
-    assert_eq!(r.status, 200);
-}
-
-fn code(v: &Value) -> &str {
-    v["Error"]["Code"].as_str().unwrap_or("")
-}
 
 #[test]
 fn a_load_balancer_is_created_asynchronously_and_its_task_is_polled() {
@@ -197,15 +92,7 @@ fn listeners_and_targets_report_health() {
     };
     assert_eq!(health(&em)[0]["HealthStatusDetail"], "Unknown");
     advance(&em, 500);
-    let r = admin::handle(
-        &em,
-        &HttpRequest {
-            method: "POST".into(),
-            path: "/_lbconform/health".into(),
-            query: "server=ins-2&status=Dead".into(),
-            ..Default::default()
-        },
-    );
+    let r = admin::handle(&em, &admin_request("health", "server=ins-2&status=Dead"));
     assert_eq!(r.status, 200);
     let h = health(&em);
     assert_eq!(
@@ -313,15 +200,8 @@ fn invalid_requests_get_tencent_codes_and_change_nothing() {
 }
 
 fn transition(em: &Emulator, id: &str, trigger: &str) -> (u16, Value) {
-    let r = admin::handle(
-        em,
-        &HttpRequest {
-            method: "POST".into(),
-            path: "/_lbconform/transition".into(),
-            query: format!("id={id}&trigger={trigger}"),
-            ..Default::default()
-        },
-    );
+    let query = format!("id={id}&trigger={trigger}");
+    let r = admin::handle(em, &admin_request("transition", &query));
     (r.status, serde_json::from_slice(&r.body).unwrap())
 }
 
@@ -731,26 +611,12 @@ fn deleting_an_instance_with_twenty_servers_needs_force() {
 #[test]
 fn the_x_tc_region_header_must_name_a_documented_region() {
     let em = emulator();
-    let lbs = |region: &str| {
-        call_in(
-            &em,
-            "DescribeLoadBalancers",
-            "2018-03-17",
-            region,
-            json!({}),
-        )
-    };
+    let lbs = |region: &str| call_in(&em, "DescribeLoadBalancers", region, json!({}));
     // DescribeLoadBalancers documents InvalidParameter.RegionNotFound; CreateLoadBalancer does
     // not, and gets the common UnsupportedRegion.
     assert_eq!(code(&lbs("ap-nowhere")), "InvalidParameter.RegionNotFound");
     let create = json!({"LoadBalancerType": "OPEN"});
-    let answer = call_in(
-        &em,
-        "CreateLoadBalancer",
-        "2018-03-17",
-        "ap-nowhere",
-        create,
-    );
+    let answer = call_in(&em, "CreateLoadBalancer", "ap-nowhere", create);
     assert_eq!(code(&answer), "UnsupportedRegion", "{answer}");
     assert_eq!(lbs("ap-guangzhou")["TotalCount"], 0);
     // Every region of the 地域列表 is accepted.

@@ -26,7 +26,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::client::Signing;
+use super::client::{SendAs, Signing};
 
 /// One file of cases.
 #[derive(Debug, Clone, Deserialize)]
@@ -167,9 +167,11 @@ pub struct Step {
     /// The Host to send and sign instead of the target's (`nosuch.tencentcloudapi.com`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Tencent 3.0 body encoding: `json` (default), `multipart`, `multipart-broken`.
+    /// Tencent 3.0 only: how the call is sent, `json` (the default), `multipart`,
+    /// `multipart-broken`, `v1-get` or `v1-form` (see [`SendAs`]). One key, so that no step
+    /// can ask for a multipart body under signature v1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encoding: Option<String>,
+    pub send: Option<SendAs>,
     /// Send the previous call's request again, byte for byte (same nonce and signature).
     #[serde(default)]
     pub replay: bool,
@@ -181,10 +183,6 @@ pub struct Step {
     /// oversize request).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub pad: BTreeMap<String, u64>,
-    /// Tencent 3.0 only: sign with signature v1 (HmacSHA256) and send a `get` query or a
-    /// `form` POST instead of the TC3-signed JSON POST.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<String>,
     /// Generated cases only: the step is part of a setup shared by every case with the same
     /// key (the prerequisites of one action's generated cases), run once for all of them.
     #[serde(skip)]
@@ -340,5 +338,64 @@ impl Case {
     /// The actions this case calls.
     pub fn actions(&self) -> impl Iterator<Item = &str> {
         self.steps.iter().filter_map(|s| s.call.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A suite directory holding one file, `tencent-clb/send.toml`, with one step that says
+    /// `send = {value}`.
+    fn suite_with_send(value: &str) -> (PathBuf, Result<Suite>) {
+        let dir = std::env::temp_dir().join(format!(
+            "lbconform-case-send-{}-{value}",
+            std::process::id()
+        ));
+        let file = dir.join("tencent-clb").join("send.toml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        let text = format!(
+            "[[case]]\nid = \"clb/send/{value}\"\n\n[[case.steps]]\ncall = \"DescribeLoadBalancers\"\nsend = \"{value}\"\n"
+        );
+        std::fs::write(&file, text).unwrap();
+        let suite = load(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        (file, suite)
+    }
+
+    #[test]
+    fn each_way_of_sending_is_read_by_its_kebab_case_name() {
+        for (name, way) in [
+            ("json", SendAs::Json),
+            ("multipart", SendAs::Multipart),
+            ("multipart-broken", SendAs::MultipartBroken),
+            ("v1-get", SendAs::V1Get),
+            ("v1-form", SendAs::V1Form),
+        ] {
+            let (_, suite) = suite_with_send(name);
+            let suite = suite.unwrap();
+            assert_eq!(suite.cases[0].steps[0].send, Some(way), "{name}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_way_of_sending_is_refused_when_the_suite_is_loaded() {
+        // `get` was the old `transport` key's value: now it names nothing.
+        for bad in ["get", "multipart-v1-get"] {
+            let (file, suite) = suite_with_send(bad);
+            let err = format!("{:#}", suite.unwrap_err());
+            assert!(err.contains(&file.display().to_string()), "{err}");
+            assert!(err.contains(&format!("unknown variant `{bad}`")), "{err}");
+            assert!(err.contains("v1-form"), "names the known ways: {err}");
+        }
+    }
+
+    #[test]
+    fn the_old_transport_and_encoding_keys_are_refused() {
+        for old in ["transport = \"form\"", "encoding = \"multipart\""] {
+            let text = format!("[[case]]\nid = \"x\"\n[[case.steps]]\ncall = \"A\"\n{old}\n");
+            let err = toml::from_str::<SuiteFile>(&text).unwrap_err().to_string();
+            assert!(err.contains("unknown field"), "{old}: {err}");
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Signed HTTP requests in each dialect, and their answers parsed into one uniform [`Answer`].
 //!
 //! Signing reuses [`crate::wire`]: Alibaba RPC signature v1 (GET, query string, `Format=JSON`
-//! unless a case asks for XML), Tencent 3.0 TC3-HMAC-SHA256 (POST JSON), Tencent v2 HmacSHA256
+//! unless a case asks for XML), Tencent 3.0 TC3-HMAC-SHA256 (POST JSON, or the other ways
+//! [`SendAs`] names), Tencent v2 HmacSHA256
 //! (GET `/v2/index.php`). Requests go over HTTP or HTTPS with reqwest (rustls, the platform's
 //! web roots plus the PEM file `LBCONFORM_CA_FILE` names), connections reused per client. The
 //! request is sent as built: method, path, query, headers and body byte for byte, so a replay
@@ -45,6 +46,28 @@ pub enum Signing {
     BadTimestamp,
 }
 
+/// How a Tencent 3.0 call is sent (a step's `send`): TC3-signed POST with a JSON or a
+/// multipart body, or signature v1 (HmacSHA256) over a GET query or a form POST. One value
+/// for what would otherwise be two settings, since a signature v1 request has no TC3 body to
+/// encode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendAs {
+    /// TC3-HMAC-SHA256, a JSON body.
+    #[default]
+    Json,
+    /// TC3-HMAC-SHA256, each parameter a `multipart/form-data` field (lists and structures as
+    /// JSON text).
+    Multipart,
+    /// As [`SendAs::Multipart`], cut before the closing boundary (the documented
+    /// `InvalidRequest`).
+    MultipartBroken,
+    /// Signature v1, the parameters in a GET query (see [`Client::tc3_v1`]).
+    V1Get,
+    /// Signature v1, the parameters in a form-encoded POST body.
+    V1Form,
+}
+
 /// What [`Signing::BadTimestamp`] sends as the timestamp.
 const NOT_A_TIMESTAMP: &str = "not-a-timestamp";
 
@@ -58,15 +81,12 @@ pub struct CallOpts {
     pub format: Option<String>,
     /// The API version sent instead of the dialect's (v2 sends none).
     pub version: Option<String>,
-    /// Tencent 3.0: `get` or `form`, signature v1 instead of TC3 (see [`Client::tc3_v1`]).
-    pub transport: Option<String>,
+    /// How a Tencent 3.0 call is sent; other dialects have one way only.
+    pub send: SendAs,
     /// The HTTP method sent instead of the dialect's (signed as sent).
     pub method: Option<String>,
     /// The Host sent (and signed) instead of the target's.
     pub host: Option<String>,
-    /// Tencent 3.0's body encoding: `json` (default), `multipart`, or `multipart-broken` (a
-    /// multipart body without its closing boundary).
-    pub encoding: Option<String>,
 }
 
 /// The request as it was sent, for reports.
@@ -284,8 +304,8 @@ impl Client {
                     ..Default::default()
                 }
             }
-            Protocol::Tc3 if opts.transport.is_some() => {
-                let form = opts.transport.as_deref() == Some("form");
+            Protocol::Tc3 if matches!(opts.send, SendAs::V1Get | SendAs::V1Form) => {
+                let form = opts.send == SendAs::V1Form;
                 self.tc3_v1(&key, action, version, params, &nonce, now, form)
             }
             Protocol::Tc3 => {
@@ -295,7 +315,7 @@ impl Client {
                     _ => "ap-guangzhou".into(),
                 };
                 let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
-                let (content_type, body) = tc3_body(&body, opts.encoding.as_deref());
+                let (content_type, body) = tc3_body(&body, opts.send);
                 let mut req = HttpRequest {
                     method: opts.method.clone().unwrap_or_else(|| "POST".into()),
                     host: host.clone(),
@@ -401,9 +421,9 @@ impl Client {
 /// The boundary of the multipart bodies the client sends.
 const BOUNDARY: &str = "lbconform58731222010402";
 
-/// A Tencent 3.0 body and its Content-Type: JSON, or each parameter a multipart field (lists
+/// A TC3-signed body and its Content-Type: JSON, or each parameter a multipart field (lists
 /// and structures as JSON text), or such a body cut before its closing boundary.
-fn tc3_body(params: &Map<String, Value>, encoding: Option<&str>) -> (String, Vec<u8>) {
+fn tc3_body(params: &Map<String, Value>, send: SendAs) -> (String, Vec<u8>) {
     let fields = || -> Vec<(String, String)> {
         params
             .iter()
@@ -411,18 +431,19 @@ fn tc3_body(params: &Map<String, Value>, encoding: Option<&str>) -> (String, Vec
             .collect()
     };
     let multipart = format!("multipart/form-data; boundary={BOUNDARY}");
-    match encoding {
-        Some("multipart") => (
+    match send {
+        SendAs::Multipart => (
             multipart,
             crate::wire::multipart::encode(BOUNDARY, &fields()),
         ),
-        Some("multipart-broken") => {
+        SendAs::MultipartBroken => {
             let mut body = crate::wire::multipart::encode(BOUNDARY, &fields());
             let closing = format!("--{BOUNDARY}--\r\n").len();
             body.truncate(body.len() - closing);
             (multipart, body)
         }
-        _ => (
+        // The signature v1 ways have no TC3 body; `build` sends them elsewhere.
+        SendAs::Json | SendAs::V1Get | SendAs::V1Form => (
             "application/json".into(),
             serde_json::to_vec(params).unwrap_or_default(),
         ),
@@ -547,5 +568,122 @@ impl Client {
         let (s, _, body) = self.send(&req).await?;
         let v = serde_json::from_slice(&body).unwrap_or(Value::Null);
         Ok((s, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::multipart;
+
+    /// `DescribeLoadBalancers` with a number and a list, built as `send` says.
+    fn built(send: SendAs) -> (HttpRequest, Key) {
+        let spec = crate::spec::load_default().unwrap();
+        let d = spec.dialect("tencent-clb").unwrap();
+        let client = Client::raw(([127, 0, 0, 1], 9).into(), "clb.tencentcloudapi.com");
+        let params = serde_json::json!({"Limit": 5, "LoadBalancerIds": ["lb-1", "lb-2"]});
+        let opts = CallOpts {
+            send,
+            ..CallOpts::default()
+        };
+        let req = client.build(
+            d,
+            "DescribeLoadBalancers",
+            params.as_object().unwrap(),
+            &opts,
+        );
+        (req, Credentials::documented().tencent)
+    }
+
+    fn tc3_verifies(req: &HttpRequest, key: &Key) -> bool {
+        let creds = |id: &str| (id == key.id).then(|| key.secret.clone());
+        tc3::verify(req, "clb", &creds).is_ok()
+    }
+
+    fn v1_verifies(req: &HttpRequest, key: &Key) -> bool {
+        let creds = |id: &str| (id == key.id).then(|| key.secret.clone());
+        let params = req.rpc_params().unwrap();
+        tencent_hmac::verify(req, &params, &creds).is_ok()
+    }
+
+    fn pair<'p>(params: &'p [(String, String)], name: &str) -> Option<&'p str> {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn json_is_a_tc3_signed_post_with_the_parameters_as_json() {
+        let (req, key) = built(SendAs::default());
+        assert_eq!((req.method.as_str(), req.query.as_str()), ("POST", ""));
+        assert_eq!(req.header("Content-Type"), Some("application/json"));
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"Limit": 5, "LoadBalancerIds": ["lb-1", "lb-2"]})
+        );
+        assert!(tc3_verifies(&req, &key));
+    }
+
+    #[test]
+    fn multipart_is_a_tc3_signed_post_with_a_field_a_parameter() {
+        let (req, key) = built(SendAs::Multipart);
+        assert_eq!(req.method, "POST");
+        let ct = req.header("Content-Type").unwrap().to_string();
+        assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+        let fields = multipart::parse(&ct, &req.body).unwrap();
+        assert_eq!(
+            fields,
+            [
+                ("Limit".to_string(), "5".to_string()),
+                (
+                    "LoadBalancerIds".to_string(),
+                    r#"["lb-1","lb-2"]"#.to_string()
+                ),
+            ]
+        );
+        assert!(tc3_verifies(&req, &key));
+    }
+
+    #[test]
+    fn multipart_broken_is_signed_but_lacks_its_closing_boundary() {
+        let (req, key) = built(SendAs::MultipartBroken);
+        let ct = req.header("Content-Type").unwrap().to_string();
+        assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+        assert_eq!(
+            multipart::parse(&ct, &req.body),
+            Err(multipart::MultipartError::NoClosing)
+        );
+        let (whole, _) = built(SendAs::Multipart);
+        assert!(whole.body.starts_with(&req.body), "only the end is cut");
+        assert!(tc3_verifies(&req, &key), "signed over the body as sent");
+    }
+
+    #[test]
+    fn v1_get_is_a_signature_v1_query_without_a_body() {
+        let (req, key) = built(SendAs::V1Get);
+        assert_eq!((req.method.as_str(), req.path.as_str()), ("GET", "/"));
+        assert!(req.body.is_empty() && req.header("Authorization").is_none());
+        let q = req.query_pairs().unwrap();
+        assert_eq!(pair(&q, "Action"), Some("DescribeLoadBalancers"));
+        assert_eq!(pair(&q, "Version"), Some("2018-03-17"));
+        assert_eq!(pair(&q, "SignatureMethod"), Some("HmacSHA256"));
+        assert_eq!(pair(&q, "Limit"), Some("5"));
+        assert_eq!(pair(&q, "LoadBalancerIds.1"), Some("lb-2"));
+        assert!(v1_verifies(&req, &key));
+        assert!(!tc3_verifies(&req, &key));
+    }
+
+    #[test]
+    fn v1_form_is_a_signature_v1_form_post() {
+        let (req, key) = built(SendAs::V1Form);
+        assert_eq!((req.method.as_str(), req.query.as_str()), ("POST", ""));
+        assert!(req.is_form() && req.header("Authorization").is_none());
+        let p = req.rpc_params().unwrap();
+        assert_eq!(pair(&p, "Action"), Some("DescribeLoadBalancers"));
+        assert_eq!(pair(&p, "LoadBalancerIds.0"), Some("lb-1"));
+        assert!(pair(&p, "Signature").is_some());
+        assert!(v1_verifies(&req, &key));
     }
 }

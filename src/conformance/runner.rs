@@ -539,15 +539,19 @@ impl Runner {
                 );
             }
         }
+        // Refused rather than ignored: a case that means another way of sending would pass
+        // without testing it.
+        if step.send.is_some() && ctx.d.header.protocol != Protocol::Tc3 {
+            return Err(fail("`send` is for Tencent 3.0 only".into(), None));
+        }
         let opts = CallOpts {
             signing: step.signing,
             second_account: step.account.as_deref() == Some("second"),
             format: step.format.clone(),
             version: step.version.clone(),
-            transport: step.transport.clone(),
+            send: step.send.unwrap_or_default(),
             method: step.method.clone(),
             host: step.host.clone(),
-            encoding: step.encoding.clone(),
         };
         let deadline = step.eventually.as_ref().map(|e| e.timeout_ms).unwrap_or(0);
         let mut waited = 0u64;
