@@ -232,6 +232,32 @@ pub fn cleanup(args: CleanupArgs) -> Result<ExitCode> {
     })
 }
 
+/// Per dialect, the generated valid-edge cases (min, max, len-min, len-max) that expect
+/// success, and those that expect only "no validation error" with the generator's reason.
+type ValidEdges = std::collections::BTreeMap<String, (usize, Vec<(String, String)>)>;
+
+fn valid_edges(cases: &[case::Case]) -> ValidEdges {
+    let mut out = ValidEdges::new();
+    for c in cases.iter().filter(|c| c.generated) {
+        let valid = ["/min", "/max", "/len-min", "/len-max"]
+            .iter()
+            .any(|e| c.id.ends_with(e));
+        let Some(expect) = c.steps.last().and_then(|s| s.expect.as_ref()) else {
+            continue;
+        };
+        if !valid || !c.features.iter().any(|f| f == "param-edges") {
+            continue;
+        }
+        let entry = out.entry(c.dialect.clone()).or_default();
+        if expect.ok == Some(true) {
+            entry.0 += 1;
+        } else {
+            entry.1.push((c.id.clone(), c.description.clone()));
+        }
+    }
+    out
+}
+
 pub fn spec_coverage(spec: &Spec, suite: Option<PathBuf>, json: bool) -> Result<ExitCode> {
     let opts = RunOptions {
         dialects: spec.dialects.iter().map(|d| d.id().to_string()).collect(),
@@ -239,12 +265,29 @@ pub fn spec_coverage(spec: &Spec, suite: Option<PathBuf>, json: bool) -> Result<
         ..RunOptions::default()
     };
     let (cov, not_generated) = conformance::static_coverage(spec, &opts)?;
+    let (cases, _, _) = conformance::select_cases(spec, &opts, "lbc-")?;
+    let valid = valid_edges(&cases);
     if json {
+        let valid: serde_json::Map<String, serde_json::Value> = valid
+            .iter()
+            .map(|(d, (ok, weak))| {
+                let weak: Vec<_> = weak
+                    .iter()
+                    .map(|(id, why)| serde_json::json!({"case": id, "why": why}))
+                    .collect();
+                (
+                    d.clone(),
+                    serde_json::json!({"expect_success": ok, "weaker": weak}),
+                )
+            })
+            .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"coverage": cov, "not_generated": not_generated})
-            )?
+            serde_json::to_string_pretty(&serde_json::json!({
+                "coverage": cov,
+                "not_generated": not_generated,
+                "valid_edges": valid
+            }))?
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -277,6 +320,14 @@ pub fn spec_coverage(spec: &Spec, suite: Option<PathBuf>, json: bool) -> Result<
                     println!("    not generated: {} ({})", n.item, n.reason);
                 }
             }
+        }
+        if let Some((ok, weak)) = valid.get(&d.id) {
+            println!(
+                "  valid edges: {ok}/{} expect success ({} only no validation error; --json \
+                 lists why)",
+                ok + weak.len(),
+                weak.len()
+            );
         }
         for n in not_generated
             .iter()

@@ -39,6 +39,10 @@ pub struct Generated {
     /// (dialect, `param:Action.Param:edge`, why) for the edges of an action with a base that no
     /// case was made for (a range the document contradicts, a length its pattern excludes).
     pub edges_not_generated: Vec<(String, String, String)>,
+    /// (dialect, `param:Action.Param:edge`, why) for the valid edges that expect only "no
+    /// validation error" instead of success: what the request names is not all made by the
+    /// setup (an edge on an id, a prerequisite no action creates or whose id no answer gives).
+    pub valid_edges_weak: Vec<(String, String, String)>,
 }
 
 /// The validation codes of a protocol: (invalid value, missing, valid edges must not match).
@@ -528,6 +532,9 @@ struct Setup<'a> {
     made: BTreeMap<String, Value>,
     /// The id field whose resource is left in its transitional first state.
     unsettled: Option<String>,
+    /// Why a reference of the request was left naming what the setup did not create (the
+    /// valid edges of such a request cannot expect success).
+    gaps: Vec<String>,
 }
 
 impl<'a> Setup<'a> {
@@ -574,20 +581,48 @@ impl<'a> Setup<'a> {
         let Some(binding) = self.b.actions.get(&a.name) else {
             return;
         };
-        let own = binding.creates.as_ref().map(|c| c.key.clone());
+        // What a create names itself (a listener's port) is not a prerequisite; what it
+        // creates from (CloneLoadBalancer's source, of the kind it makes) is.
+        let own = binding
+            .creates
+            .as_ref()
+            .filter(|c| c.given)
+            .map(|c| c.key.clone());
         let mut refs: Vec<IdRef> = binding.refs.clone();
         // Parents first: the load balancer before its listener.
         refs.sort_by_key(|r| r.slb_listener);
+        // A create of the kind it copies whose answer names no copy (Tencent's
+        // CloneLoadBalancer answers only RequestId: 004 CloneLoadBalancer "3. 输出参数", lines
+        // 8850-8857): a copy of a real source would be left behind, since the run cannot learn
+        // its id to delete it. The source stays the documented example's, and its edges cannot
+        // expect success.
+        let untraceable = binding
+            .creates
+            .as_ref()
+            .filter(|c| !c.given && !documents(self.d, &a.response, &c.field, 0))
+            .map(|c| c.key.clone());
         for r in refs {
             if Some(&r.key) == own.as_ref() || r.param == skip || !req.contains_key(&r.param) {
+                continue;
+            }
+            if Some(&r.key) == untraceable.as_ref() {
+                self.gaps.push(format!(
+                    "{}.{}: its answer names no new {}, so a copy of a real one could not be \
+                     deleted; the source stays the documented example's",
+                    a.name, r.param, r.key
+                ));
                 continue;
             }
             if r.slb_listener {
                 self.listener(a, req, depth);
                 continue;
             }
-            let Some(v) = self.ensure(&r.key, depth + 1) else {
-                continue;
+            let v = match self.ensure(&r.key, depth + 1) {
+                Ok(v) => v,
+                Err(why) => {
+                    self.gaps.push(format!("{}.{}: {why}", a.name, r.param));
+                    continue;
+                }
             };
             let old = req.get(&r.param).cloned().unwrap_or(Value::Null);
             let new = match (&old, r.many) {
@@ -601,38 +636,49 @@ impl<'a> Setup<'a> {
         }
     }
 
-    /// A resource of `key`, created by the setup: the value that names it.
-    fn ensure(&mut self, key: &str, depth: usize) -> Option<Value> {
+    /// A resource of `key`, created by the setup: the value that names it, or why the setup
+    /// cannot make one.
+    fn ensure(&mut self, key: &str, depth: usize) -> Result<Value, String> {
         if let Some(v) = self.made.get(key) {
-            return Some(v.clone());
+            return Ok(v.clone());
         }
         if depth > 4 {
-            return None;
+            return Err(format!("the {key} is too deep in prerequisites to create"));
         }
-        let name = self.creator(key)?;
-        let a = self.d.actions.get(name)?;
-        let created = self.b.actions.get(name)?.creates.clone()?;
-        // An answer that documents no id (v2's rules, learnt later from a read) leaves the
-        // example's id in place.
-        fn documents(d: &Dialect, fields: &[Param], f: &str, depth: usize) -> bool {
-            depth < 6
-                && fields.iter().any(|x| {
-                    let s = x.structure.as_deref().and_then(|s| d.structures.get(s));
-                    x.name == f
-                        || documents(d, &x.fields, f, depth + 1)
-                        || s.is_some_and(|s| documents(d, &s.fields, f, depth + 1))
-                })
-        }
+        let name = self
+            .creator(key)
+            .ok_or_else(|| format!("no action creates a {key}"))?;
+        let a = self
+            .d
+            .actions
+            .get(name)
+            .ok_or_else(|| format!("{name} is not in the spec"))?;
+        let created = self
+            .b
+            .actions
+            .get(name)
+            .and_then(|b| b.creates.clone())
+            .ok_or_else(|| format!("{name} creates nothing the model knows"))?;
+        // v2's CreateForwardLBListenerRules answers only code, message, codeDesc and
+        // requestId (002 "3. Response Parameters"; 004 the same): the new locationId is in no
+        // answer of the create. DescribeForwardLBListeners documents it in listenerSet.rules,
+        // but the emulator does not list a listener's rules there yet, so it is not learnt
+        // from a read either, and the cases that need a rule stay weak for this reason.
         if !created.given && !documents(self.d, &a.response, &created.field, 0) {
-            return None;
+            return Err(format!(
+                "{name}'s documented answer carries no {}, so the setup cannot learn the id",
+                created.field
+            ));
         }
-        let mut req = base_request(self.d, a, self.fixtures).ok()?;
+        let mut req = base_request(self.d, a, self.fixtures)
+            .map_err(|why| format!("{name} has no base request: {why}"))?;
         self.name(a, &mut req);
         self.bind(a, &mut req, depth, "");
         let value = if created.given {
             req.get(&created.key)
                 .or_else(|| req.get(&created.field))
-                .cloned()?
+                .cloned()
+                .ok_or_else(|| format!("{name}'s base names no {}", created.key))?
         } else {
             Value::String(format!("${{gen_{key}}}"))
         };
@@ -644,7 +690,7 @@ impl<'a> Setup<'a> {
             ..Default::default()
         });
         self.made.insert(key.to_string(), value.clone());
-        Some(value)
+        Ok(value)
     }
 
     /// An SLB listener on the port `req` names, on the load balancer it names (created by
@@ -655,7 +701,12 @@ impl<'a> Setup<'a> {
             return;
         };
         let tag = format!("ListenerPort:{}:{}", flat_value(lb), flat_value(port));
-        if self.made.contains_key(&tag) || depth > 4 {
+        if self.made.contains_key(&tag) {
+            return;
+        }
+        if depth > 4 {
+            self.gaps
+                .push(format!("{}.ListenerPort: too deep to create", a.name));
             return;
         }
         let named = ["HTTPS", "HTTP", "TCP", "UDP"]
@@ -671,20 +722,97 @@ impl<'a> Setup<'a> {
             // Domain and URL rules forward HTTP.
             .unwrap_or_else(|| if a.resource == "rule" { "HTTP" } else { "TCP" }.into());
         let name = format!("CreateLoadBalancer{proto}Listener");
-        let Some(c) = self.d.actions.get(&name) else {
-            return;
-        };
-        let Ok(mut creq) = base_request(self.d, c, self.fixtures) else {
-            return;
+        let creq = self
+            .d
+            .actions
+            .get(&name)
+            .ok_or_else(|| format!("no action {name}"))
+            .and_then(|c| base_request(self.d, c, self.fixtures).map(|r| (c, r)));
+        let (c, mut creq) = match creq {
+            Ok(x) => x,
+            Err(why) => {
+                self.gaps.push(format!(
+                    "{}.ListenerPort: the setup cannot create the listener ({why})",
+                    a.name
+                ));
+                return;
+            }
         };
         creq.insert("LoadBalancerId".into(), lb.clone());
         creq.insert("ListenerPort".into(), port.clone());
         self.bind(c, &mut creq, depth + 1, "LoadBalancerId");
         self.made.insert(tag, port.clone());
         self.steps.push(Step {
-            call: Some(name),
-            params: creq,
+            call: Some(name.clone()),
+            params: creq.clone(),
             settle: self.transitional(c),
+            ..Default::default()
+        });
+        self.ready(a, "listener", &name, &creq);
+    }
+
+    /// Brings what `create` just made (a `resource`, named as in `made_with`) into a state
+    /// its state machine lets `a` leave: a new listener is stopped, and a stop needs it
+    /// running, so it is started first (one documented trigger, then its own completion).
+    fn ready(&mut self, a: &Action, resource: &str, create: &str, made_with: &Map<String, Value>) {
+        let Some(m) = self.d.state_machines.get(resource) else {
+            return;
+        };
+        let leaves = |state: &str| {
+            m.transitions
+                .iter()
+                .any(|t| t.trigger == a.name && (t.from == state || t.from == "*"))
+        };
+        let triggered = m.transitions.iter().any(|t| t.trigger == a.name);
+        let Some(now) = m
+            .transitions
+            .iter()
+            .find(|t| t.trigger == create)
+            .map(|t| t.to.as_str())
+        else {
+            return;
+        };
+        if !triggered || leaves(now) {
+            return;
+        }
+        // Where a state settles on its own (`starting` completes to `running`).
+        let settled = |s: &str| -> String {
+            m.transitions
+                .iter()
+                .find(|t| t.from == s && t.trigger.starts_with("internal:"))
+                .filter(|_| m.states.iter().any(|x| x.name == s && x.transient))
+                .map_or(s.to_string(), |t| t.to.clone())
+        };
+        let Some(t) = m.transitions.iter().find(|t| {
+            t.from == now
+                && !t.trigger.starts_with("internal:")
+                && t.trigger != a.name
+                && leaves(&settled(&t.to))
+        }) else {
+            self.gaps.push(format!(
+                "{}: no documented trigger takes a new {resource} ({now}) to a state it leaves",
+                a.name
+            ));
+            return;
+        };
+        let Some(ta) = self.d.actions.get(&t.trigger) else {
+            return;
+        };
+        let Ok(mut req) = base_request(self.d, ta, self.fixtures) else {
+            self.gaps
+                .push(format!("{}: {} has no base request", a.name, ta.name));
+            return;
+        };
+        // The same resource, named as its create named it.
+        for p in &ta.params {
+            if let Some(v) = made_with.get(&p.name) {
+                req.insert(p.name.clone(), v.clone());
+            }
+        }
+        self.steps.push(Step {
+            call: Some(ta.name.clone()),
+            params: req,
+            settle: true,
             ..Default::default()
         });
     }
@@ -702,6 +830,17 @@ impl<'a> Setup<'a> {
     }
 }
 
+/// Whether a documented answer (`fields`) carries the field `f` somewhere.
+fn documents(d: &Dialect, fields: &[Param], f: &str, depth: usize) -> bool {
+    depth < 6
+        && fields.iter().any(|x| {
+            let s = x.structure.as_deref().and_then(|s| d.structures.get(s));
+            x.name == f
+                || documents(d, &x.fields, f, depth + 1)
+                || s.is_some_and(|s| documents(d, &s.fields, f, depth + 1))
+        })
+}
+
 /// Generates the edge, enum and omission cases of every dialect.
 pub fn generate(
     spec: &Spec,
@@ -709,6 +848,8 @@ pub fn generate(
     prefix: &str,
 ) -> Generated {
     let mut g = Generated::default();
+    let mut weak = Vec::new();
+    let mut weak_ids: Vec<(String, String)> = Vec::new();
     for d in &spec.dialects {
         let (invalid_re, missing_re, valid_not_re) = dialect_patterns(d);
         let (invalid_re, valid_not_re) = (invalid_re.as_str(), valid_not_re.as_str());
@@ -738,6 +879,7 @@ pub fn generate(
                 steps: Vec::new(),
                 made: BTreeMap::new(),
                 unsettled: None,
+                gaps: Vec::new(),
             };
             let mut bound = base.clone();
             setup.bind(a, &mut bound, 0, "");
@@ -757,6 +899,7 @@ pub fn generate(
                 b.verb == Verb::Delete
                     || (b.verb == Verb::Create && b.creates.as_ref().is_some_and(|c| c.given))
             });
+            let settles = setup.transitional(a);
             // A variant's request with the references bound, but for the parameter it varies.
             let rebind = |req: &Map<String, Value>, path: &str| -> Map<String, Value> {
                 let mut out = req.clone();
@@ -768,31 +911,39 @@ pub fn generate(
                 }
                 out
             };
-            let mut push =
-                |edge: &str, path: &str, req: Map<String, Value>, expect: Expect, feature: &str| {
-                    let mut steps = shared.clone();
-                    steps.push(Step {
-                        call: Some(a.name.clone()),
-                        params: rebind(&req, path),
-                        expect: Some(expect),
-                        release_shared: consumes,
-                        ..Default::default()
-                    });
-                    g.cases.push(Case {
-                        id: format!("gen/{}/{}/{}/{}", d.id(), a.name, path, edge),
-                        dialect: d.id().into(),
-                        description: String::new(),
-                        features: vec!["generated".into(), feature.into()],
-                        covers: if edge == "base" || edge == "not-found" {
-                            Vec::new()
-                        } else {
-                            vec![format!("param:{}.{}:{edge}", a.name, path)]
-                        },
-                        needs: Vec::new(),
-                        steps,
-                        generated: true,
-                    });
-                };
+            let mut push = |edge: &str,
+                            path: &str,
+                            req: Map<String, Value>,
+                            expect: Expect,
+                            feature: &str,
+                            own: Vec<Step>| {
+                let mut steps = shared.clone();
+                steps.extend(own);
+                steps.push(Step {
+                    call: Some(a.name.clone()),
+                    params: rebind(&req, path),
+                    // A success that leaves the shared resource in a transitional state
+                    // (an ENS listener configuring) lets it settle for the next case.
+                    settle: settles && expect.ok == Some(true),
+                    expect: Some(expect),
+                    release_shared: consumes,
+                    ..Default::default()
+                });
+                g.cases.push(Case {
+                    id: format!("gen/{}/{}/{}/{}", d.id(), a.name, path, edge),
+                    dialect: d.id().into(),
+                    description: String::new(),
+                    features: vec!["generated".into(), feature.into()],
+                    covers: if edge == "base" || edge == "not-found" {
+                        Vec::new()
+                    } else {
+                        vec![format!("param:{}.{}:{edge}", a.name, path)]
+                    },
+                    needs: Vec::new(),
+                    steps,
+                    generated: true,
+                });
+            };
             push(
                 "base",
                 "request",
@@ -804,6 +955,7 @@ pub fn generate(
                     ..Default::default()
                 },
                 "actions",
+                Vec::new(),
             );
             for (path, p) in params_with_paths(d, a) {
                 for e in edges(p, prefix) {
@@ -815,10 +967,27 @@ pub fn generate(
                             continue;
                         }
                     };
+                    let mut own_steps = Vec::new();
                     let expect = if e.valid {
-                        Expect {
-                            code_not_matches: Some(valid_not_re.into()),
-                            ..Default::default()
+                        match succeeds(&setup, a, &path, &rebind(&req, &path)) {
+                            Ok(steps) => {
+                                own_steps = steps;
+                                Expect {
+                                    ok: Some(true),
+                                    ..Default::default()
+                                }
+                            }
+                            Err(why) => {
+                                weak_ids.push((
+                                    format!("gen/{}/{}/{}/{}", d.id(), a.name, path, e.name),
+                                    why.clone(),
+                                ));
+                                weak.push((d.id().into(), item, why));
+                                Expect {
+                                    code_not_matches: Some(valid_not_re.into()),
+                                    ..Default::default()
+                                }
+                            }
                         }
                     } else {
                         Expect {
@@ -831,7 +1000,7 @@ pub fn generate(
                     } else {
                         "param-edges"
                     };
-                    push(&e.name, &path, req, expect, feature);
+                    push(&e.name, &path, req, expect, feature, own_steps);
                 }
                 if p.required && !path.contains('.') && base.contains_key(&path) {
                     let mut req = base.clone();
@@ -846,6 +1015,7 @@ pub fn generate(
                                 ..Default::default()
                             },
                             "omission",
+                            Vec::new(),
                         );
                     }
                 }
@@ -906,12 +1076,69 @@ pub fn generate(
                         }
                     },
                     "not-found",
+                    Vec::new(),
                 );
             }
         }
         forbidden_in_transient_states(d, &bindings, fixtures.get(d.id()), prefix, &mut g);
     }
+    g.valid_edges_weak = weak;
+    // Why a valid edge expects less than success is said where the case is read.
+    for (id, why) in weak_ids {
+        if let Some(c) = g.cases.iter_mut().find(|c| c.id == id) {
+            c.description = format!("a valid edge; success is not expected: {why}");
+        }
+    }
     g
+}
+
+/// For a valid edge sent as `req` (the shared setup's references bound), the steps of its own
+/// that make what it names (an SLB or ENS listener on the port the edge gives), or why success
+/// cannot be expected of it: the request names something the setup does not make.
+fn succeeds(
+    setup: &Setup,
+    a: &Action,
+    path: &str,
+    req: &Map<String, Value>,
+) -> Result<Vec<Step>, String> {
+    if let Some(why) = setup.gaps.first() {
+        return Err(format!("the setup does not make all the base names: {why}"));
+    }
+    let Some(binding) = setup.b.actions.get(&a.name) else {
+        return Ok(Vec::new());
+    };
+    let own = binding.creates.as_ref().filter(|c| c.given).map(|c| &c.key);
+    let top = path.split('.').next().unwrap_or(path);
+    let Some(r) = binding
+        .refs
+        .iter()
+        .find(|r| r.param == top && Some(&r.key) != own)
+    else {
+        return Ok(Vec::new());
+    };
+    if !r.slb_listener {
+        return Err(format!(
+            "the edge is the {} itself: a value made for its range or length names nothing the \
+             setup created",
+            r.param
+        ));
+    }
+    // The listener the edge's port names, on the shared load balancer, for this case alone.
+    let mut own = Setup {
+        d: setup.d,
+        b: setup.b,
+        fixtures: setup.fixtures,
+        prefix: setup.prefix,
+        steps: Vec::new(),
+        made: setup.made.clone(),
+        unsettled: None,
+        gaps: Vec::new(),
+    };
+    own.listener(a, req, 0);
+    match own.gaps.first() {
+        Some(why) => Err(why.clone()),
+        None => Ok(own.steps),
+    }
 }
 
 /// A well-formed id that names nothing: the kind's prefix and a tail of its length.
@@ -994,6 +1221,7 @@ fn forbidden_in_transient_states(
                 steps: Vec::new(),
                 made: BTreeMap::new(),
                 unsettled: Some(key.clone()),
+                gaps: Vec::new(),
             };
             setup.bind(a, &mut req, 0, "");
             let Some(create) = setup
@@ -1073,7 +1301,9 @@ mod tests {
         assert_eq!(int(req, "HealthCheck.TimeOut"), 60);
         let interval = int(req, "HealthCheck.IntervalTime");
         assert!((61..=300).contains(&interval), "{req:?}");
-        assert!(expect.code_not_matches.is_some() && expect.code_matches.is_none());
+        // Its listener's load balancer is made by the setup: the valid edge must succeed.
+        assert_eq!(expect.ok, Some(true));
+        assert!(expect.code_not_matches.is_none() && expect.code_matches.is_none());
         // The invalid neighbour is invalid by its range alone: the rule still holds.
         let (req, expect) = request(
             &g,
@@ -1109,6 +1339,114 @@ mod tests {
             get(req, "Type").map(flat_value).as_deref().unwrap_or("v1"),
             "v1"
         );
+    }
+
+    fn case<'g>(g: &'g Generated, id: &str) -> &'g Case {
+        g.cases
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("no case {id}"))
+    }
+
+    #[test]
+    fn a_listener_port_edge_makes_its_listener_on_that_port_and_expects_success() {
+        let g = generated();
+        for d in ["aliyun-slb", "aliyun-ens"] {
+            let c = case(
+                &g,
+                &format!("gen/{d}/StopLoadBalancerListener/ListenerPort/max"),
+            );
+            let own: Vec<&Step> = c.steps.iter().filter(|s| s.shared.is_none()).collect();
+            let call = own.last().unwrap();
+            assert_eq!(flat_value(&call.params["ListenerPort"]), "65535");
+            assert_eq!(call.expect.as_ref().unwrap().ok, Some(true), "{d}");
+            // The case's own listener, on that port and on the shared load balancer ...
+            let create = own
+                .iter()
+                .find(|s| s.call.as_deref().is_some_and(|n| n.starts_with("Create")))
+                .unwrap_or_else(|| panic!("{d}: no listener made for the edge: {own:?}"));
+            assert_eq!(flat_value(&create.params["ListenerPort"]), "65535");
+            assert_eq!(
+                create.params["LoadBalancerId"],
+                Value::String("${gen_LoadBalancerId}".into())
+            );
+            // ... started, since a new listener is stopped and only a running one stops.
+            let start = own
+                .iter()
+                .position(|s| s.call.as_deref() == Some("StartLoadBalancerListener"))
+                .unwrap_or_else(|| panic!("{d}: not started: {own:?}"));
+            assert!(own[start].settle && start + 1 < own.len());
+            assert_eq!(flat_value(&own[start].params["ListenerPort"]), "65535");
+        }
+        // A listener's attribute edge in ENS changes a running listener, which is configuring
+        // after the change: the case lets it settle for the next one.
+        let c = case(
+            &g,
+            "gen/aliyun-ens/SetLoadBalancerHTTPListenerAttribute/HealthyThreshold/max",
+        );
+        let call = c.steps.last().unwrap();
+        assert!(call.settle && call.expect.as_ref().unwrap().ok == Some(true));
+    }
+
+    #[test]
+    fn a_clone_whose_copy_cannot_be_traced_keeps_the_example_source() {
+        let g = generated();
+        let c = case(&g, "gen/tencent-clb/CloneLoadBalancer/request/base");
+        let call = c.steps.last().unwrap();
+        let source = flat_value(&call.params["LoadBalancerId"]);
+        assert!(!source.contains("${"), "{source}");
+        let weak: Vec<_> = g
+            .valid_edges_weak
+            .iter()
+            .filter(|(d, i, _)| d == "tencent-clb" && i.starts_with("param:CloneLoadBalancer."))
+            .collect();
+        assert!(!weak.is_empty());
+        assert!(weak
+            .iter()
+            .all(|(_, _, why)| why.contains("names no new LoadBalancerId")));
+    }
+
+    #[test]
+    fn valid_edges_expect_less_than_success_only_for_a_stated_reason() {
+        let g = generated();
+        let weak: Vec<&(String, String, String)> = g.valid_edges_weak.iter().collect();
+        // v2 rules: the create's documented answer has no locationId to learn.
+        let (_, _, why) = weak
+            .iter()
+            .find(|(d, i, _)| {
+                d == "tencent-clb-v2" && i == "param:ModifyLoadBalancerRulesProbe.intervalTime:max"
+            })
+            .unwrap();
+        assert!(why.contains("carries no locationId"), "{why}");
+        let c = case(
+            &g,
+            "gen/tencent-clb-v2/ModifyLoadBalancerRulesProbe/intervalTime/max",
+        );
+        assert!(c.description.contains("carries no locationId"));
+        assert!(c
+            .steps
+            .last()
+            .unwrap()
+            .expect
+            .as_ref()
+            .unwrap()
+            .ok
+            .is_none());
+        // Every other valid edge expects success.
+        for c in g
+            .cases
+            .iter()
+            .filter(|c| c.features.iter().any(|f| f == "param-edges"))
+        {
+            let e = c.steps.last().unwrap().expect.as_ref().unwrap();
+            let valid = ["/min", "/max", "/len-min", "/len-max"]
+                .iter()
+                .any(|x| c.id.ends_with(x));
+            if valid && e.ok != Some(true) {
+                assert!(!c.description.is_empty(), "{} is weak for no reason", c.id);
+            }
+        }
+        assert!(weak.len() < 30, "{weak:?}");
     }
 
     #[test]
