@@ -86,10 +86,14 @@ fn every_action(
             c.id.strip_suffix("/request/base")
                 .and_then(|r| r.rsplit('/').next())
         {
-            base.insert(
-                (c.dialect.clone(), action.to_string()),
-                c.steps[0].params.clone(),
-            );
+            // The base call is the step calling the action; setup steps may come before it.
+            let call = c
+                .steps
+                .iter()
+                .rev()
+                .find(|s| s.call.as_deref() == Some(action));
+            let Some(step) = call else { continue };
+            base.insert((c.dialect.clone(), action.to_string()), step.params.clone());
         }
     }
     let model = Model::new(spec.clone(), ClockMode::Manual, 1000);

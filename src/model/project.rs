@@ -76,6 +76,13 @@ fn value<'a>(f: &'a Param, v: Option<&Value>, structs: Structures<'a>, depth: us
                 })
                 .collect(),
         ),
+        // A state name where the documents answer its integer code (ClassicalListener.Status
+        // 0 创建中 Creating, 1 运行中 Running): the code whose meaning is that name.
+        Some(Value::String(name)) if f.ty == ParamType::Integer => f
+            .codes
+            .iter()
+            .find(|c| c.meaning.eq_ignore_ascii_case(name))
+            .map_or_else(|| Value::String(name.clone()), |c| c.value.clone()),
         Some(v) => v.clone(),
         None => zero(f, subs, structs, depth),
     }
@@ -117,5 +124,22 @@ mod tests {
             Value::Object(out),
             json!({"VServerGroupId": "rsp-1", "Count": 0, "Servers": [{"ServerId": "i-1", "Weight": 0}]})
         );
+    }
+
+    #[test]
+    fn a_state_name_becomes_the_integer_code_whose_meaning_it_is() {
+        let none = |_: &str| -> Option<&[Param]> { None };
+        let f = fields(
+            "[[response]]\nname = \"Status\"\ntype = \"integer\"\n\
+             codes = [{ value = 0, meaning = \"Creating\" }, { value = 1, meaning = \"Running\" }]\n",
+        );
+        let answer = |state: &str| {
+            let src = json!({ "Status": state });
+            Value::Object(project(&f, src.as_object().unwrap(), &none, &[]))
+        };
+        assert_eq!(answer("running"), json!({"Status": 1}));
+        assert_eq!(answer("creating"), json!({"Status": 0}));
+        // A state no code describes stays visible (erratum clb3-classic-listener-stopped-status).
+        assert_eq!(answer("stopped"), json!({"Status": "stopped"}));
     }
 }
