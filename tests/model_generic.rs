@@ -424,3 +424,149 @@ fn slb_tags_added_are_described_and_removed() {
     assert_eq!(left["TagSets"]["TagSet"], json!([]), "{left}");
     assert_eq!(left["TotalCount"], 0);
 }
+
+fn v2(m: &Model, action: &str, params: Value) -> Result<Value, String> {
+    exec(m, "tencent-clb-v2", "alice", action, params)
+}
+
+#[test]
+fn tencent_listener_listings_show_the_rules_created_under_each_listener() {
+    let m = model();
+    let lb = clb(
+        &m,
+        "CreateLoadBalancer",
+        json!({"LoadBalancerType": "OPEN"}),
+    )
+    .unwrap();
+    let lb = lb["LoadBalancerIds"][0].as_str().unwrap().to_string();
+    m.clock.advance(5000);
+    let l = clb(
+        &m,
+        "CreateListener",
+        json!({"LoadBalancerId": lb, "Ports": [80], "Protocol": "HTTP"}),
+    )
+    .unwrap();
+    let l = l["ListenerIds"][0].as_str().unwrap().to_string();
+    let rule = json!({"Domain": "a.example.com", "Url": "/x"});
+    let made = clb(
+        &m,
+        "CreateRule",
+        json!({"LoadBalancerId": lb, "ListenerId": l, "Rules": [rule]}),
+    )
+    .unwrap();
+    m.clock.advance(5000);
+    let got = clb(&m, "DescribeListeners", json!({"LoadBalancerId": lb})).unwrap();
+    let listener = &got["Listeners"][0];
+    let rules = listener["Rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 1, "{got}");
+    assert_eq!(rules[0]["Domain"], "a.example.com", "{got}");
+    assert_eq!(rules[0]["Url"], "/x", "{got}");
+    assert_eq!(rules[0]["LocationId"], made["LocationIds"][0], "{got}");
+    assert_eq!(rules[0]["ListenerId"], l.as_str(), "{got}");
+    assert!(
+        listener["CreateTime"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "a listener answers when it was created: {got}"
+    );
+    // The rule's own listener, not its neighbours: another listener lists none.
+    clb(
+        &m,
+        "CreateListener",
+        json!({"LoadBalancerId": lb, "Ports": [81], "Protocol": "HTTP"}),
+    )
+    .unwrap();
+    let got = clb(
+        &m,
+        "DescribeListeners",
+        json!({"LoadBalancerId": lb, "Port": 81}),
+    )
+    .unwrap();
+    assert_eq!(got["Listeners"][0]["Rules"], json!([]), "{got}");
+    let got = clb(
+        &m,
+        "DescribeLoadBalancers",
+        json!({"LoadBalancerIds": [lb]}),
+    )
+    .unwrap();
+    let t = got["LoadBalancerSet"][0]["CreateTime"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        is_tencent_time(t),
+        "a load balancer answers when it was created: {got}"
+    );
+}
+
+/// Tencent's documented time format, "2006-01-02 15:04:05".
+fn is_tencent_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+#[test]
+fn v2_listener_listings_show_the_rules_created_under_each_listener() {
+    let m = model();
+    let lb = v2(
+        &m,
+        "CreateLoadBalancer",
+        json!({"loadBalancerType": 2, "forward": 1}),
+    )
+    .unwrap();
+    let deal = lb["dealIds"][0].as_str().unwrap();
+    let lb = lb["unLoadBalancerIds"][deal][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    m.clock.advance(5000);
+    let listener = json!({"loadBalancerPort": 80, "protocol": 1});
+    let l = v2(
+        &m,
+        "CreateForwardLBSeventhLayerListeners",
+        json!({"loadBalancerId": lb, "listeners": [listener]}),
+    )
+    .unwrap();
+    let l = l["listenerIds"][0].as_str().unwrap().to_string();
+    let rule = json!({"domain": "b.example.com", "url": "/y"});
+    v2(
+        &m,
+        "CreateForwardLBListenerRules",
+        json!({"loadBalancerId": lb, "listenerId": l, "rules": [rule]}),
+    )
+    .unwrap();
+    m.clock.advance(5000);
+    let got = v2(
+        &m,
+        "DescribeForwardLBListeners",
+        json!({"loadBalancerId": lb}),
+    )
+    .unwrap();
+    let rules = &got["listenerSet"][0]["rules"];
+    assert_eq!(rules[0]["domain"], "b.example.com", "{got}");
+    assert_eq!(rules[0]["url"], "/y", "{got}");
+    assert!(
+        rules[0]["locationId"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{got}"
+    );
+    let got = v2(
+        &m,
+        "DescribeLoadBalancers",
+        json!({"loadBalancerIds": [lb]}),
+    )
+    .unwrap();
+    let t = got["loadBalancerSet"][0]["createTime"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        is_tencent_time(t),
+        "a load balancer answers when it was created: {got}"
+    );
+}

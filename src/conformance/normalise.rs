@@ -25,6 +25,8 @@ impl Name {
     }
 }
 
+const TIME: &str = "[time]";
+
 /// Field name -> placeholder, first match wins. A name in [`KEEP`] is never redacted.
 pub const RULES: &[(Name, &str)] = &[
     (Name::Exact("RequestId"), "[request-id]"),
@@ -33,10 +35,10 @@ pub const RULES: &[(Name, &str)] = &[
     (Name::Suffix("Ids"), "[id]"),
     (Name::Suffix("id"), "[id]"),
     (Name::Suffix("ids"), "[id]"),
-    (Name::Contains("Time"), "[time]"),
-    (Name::Contains("time"), "[time]"),
-    (Name::Suffix("Date"), "[time]"),
-    (Name::Exact("Timestamp"), "[time]"),
+    (Name::Contains("Time"), TIME),
+    (Name::Contains("time"), TIME),
+    (Name::Suffix("Date"), TIME),
+    (Name::Exact("Timestamp"), TIME),
     (Name::Suffix("Address"), "[address]"),
     (Name::Suffix("Addresses"), "[address]"),
     (Name::Suffix("address"), "[address]"),
@@ -136,6 +138,9 @@ fn redact(v: &Value, ph: Option<&'static str>, seen: &mut Vec<(String, &'static 
             }
             Value::String(p.into())
         }
+        // A small number under a time name is a duration setting (IntervalTime = 5 seconds),
+        // not a clock reading: every Unix time since 2001 has ten digits or more.
+        (Value::Number(n), Some(TIME)) if n.as_f64().is_some_and(|x| x < 1e9) => v.clone(),
         (Value::Number(n), Some(p)) => {
             let s = n.to_string();
             if s.len() >= 6 {
@@ -284,6 +289,12 @@ mod tests {
         assert_eq!(n["Address"], "[address]");
         assert_eq!(n["RegionId"], "cn-hangzhou");
         assert_eq!(n["HealthCheckTimeout"], 5);
+        let t = normalise(&json!({"IntervalTime": 5, "CreateTimestamp": 1796259304448_u64}));
+        assert_eq!(t["IntervalTime"], 5, "a duration setting is kept");
+        assert_eq!(
+            t["CreateTimestamp"], "[time]",
+            "a clock reading is redacted"
+        );
         assert_eq!(n["unLoadBalancerIds"], json!({"[id]": ["[id]"]}));
     }
 

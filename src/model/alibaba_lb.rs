@@ -260,10 +260,13 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
     attrs
         .entry("LoadBalancerName")
         .or_insert_with(|| json!(format!("auto_named_slb{}", s.random_u8())));
+    // The model's clock, as every other creation time: the time and its millisecond twin agree.
+    let ms = ctx.model.clock.unix_ms(ctx.now_ms);
     attrs.insert(
         "CreateTime".into(),
-        json!(format_iso8601(1_700_000_000 + (ctx.now_ms / 1000) as i64)),
+        json!(format_iso8601((ms / 1000) as i64)),
     );
+    attrs.insert("CreateTimeStamp".into(), json!(ms));
     attrs.insert("BackendServers".into(), json!([]));
     attrs.remove("ClientToken");
     let seq = s.next_seq();
@@ -423,7 +426,16 @@ fn describe_load_balancer(s: &Store, call: &Call) -> Outcome {
         .filter(|l| l.parent.as_deref() == Some(&lb.id))
         .collect();
     m.insert("ListenerPorts".into(), json!({"ListenerPort": listeners.iter().map(|l| l.attrs["ListenerPort"].clone()).collect::<Vec<_>>()}));
-    m.insert("ListenerPortsAndProtocal".into(), json!({"ListenerPortAndProtocal": listeners.iter().map(|l| json!({"ListenerPort": l.attrs["ListenerPort"], "ListenerProtocal": l.attrs["ListenerProtocol"]})).collect::<Vec<_>>()}));
+    let ports: Vec<Value> = listeners
+        .iter()
+        .map(|l| json!({"ListenerPort": l.attrs["ListenerPort"], "ListenerProtocol": l.attrs["ListenerProtocol"]}))
+        .collect();
+    // The documented spelling; 001's example repeats the list misspelled, which the spec drops
+    // (erratum on DescribeLoadBalancerAttribute's ListenerPortsAndProtocal).
+    m.insert(
+        "ListenerPortsAndProtocol".into(),
+        json!({ "ListenerPortAndProtocol": ports }),
+    );
     m.insert(
         "BackendServers".into(),
         json!({"BackendServer": backends(lb)}),

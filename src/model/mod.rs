@@ -32,6 +32,7 @@ pub mod backends;
 pub mod binding;
 pub mod capacity;
 pub mod certificate;
+pub mod children;
 pub mod clock;
 pub mod generic;
 pub mod guards;

@@ -142,13 +142,27 @@ impl Store {
 
     /// How many resources of `kind` owned by `account` sit directly under `parent`.
     pub fn count_children(&self, account: &str, parent: &str, kind: &str) -> usize {
-        self.children.get(parent).map_or(0, |ids| {
-            ids.iter()
-                .filter_map(|id| self.resources.0.get(id))
-                .filter(|r| r.kind == kind && r.account == account)
-                .filter(|r| r.parent.as_deref() == Some(parent))
-                .count()
-        })
+        self.children_of(account, parent, kind).count()
+    }
+
+    /// The resources of `kind` owned by `account` directly under `parent`, oldest first.
+    pub fn children_of<'s>(
+        &'s self,
+        account: &'s str,
+        parent: &'s str,
+        kind: &'s str,
+    ) -> impl Iterator<Item = &'s Resource> + 's {
+        let mut found: Vec<&Resource> = self
+            .children
+            .get(parent)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.resources.0.get(id))
+            .filter(|r| r.kind == kind && r.account == account)
+            .filter(|r| r.parent.as_deref() == Some(parent))
+            .collect();
+        found.sort_by_key(|r| r.seq);
+        found.into_iter()
     }
 
     /// Adds a resource, tracking its pending completion if it has one.

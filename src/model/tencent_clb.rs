@@ -19,7 +19,7 @@ pub fn execute(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
         "DescribeLoadBalancers" => describe_load_balancers(s, call),
         "DeleteLoadBalancer" => delete_load_balancers(s, call),
         "CreateListener" => create_listener(ctx, s, call),
-        "DescribeListeners" => describe_listeners(s, call),
+        "DescribeListeners" => describe_listeners(ctx, s, call),
         "DeleteListener" => delete_listener(s, call),
         "RegisterTargets" | "DeregisterTargets" => targets(ctx, s, call),
         "DescribeTargets" => describe_targets(s, call),
@@ -149,6 +149,7 @@ fn new_load_balancers(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             format!("106.52.{}.{}", s.random_u8(), s.random_u8().max(1))
         };
         attrs.insert("LoadBalancerVips".into(), json!([vip]));
+        super::generic::stamp(ctx, &mut attrs);
         let seq = s.next_seq();
         s.insert(Resource {
             kind: LB.into(),
@@ -170,7 +171,7 @@ fn new_load_balancers(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
 
 /// Status 0 while creating (or cloning), 1 once running (the documented LoadBalancer.Status codes);
 /// Isolation 1 while isolated.
-fn lb_view(r: &Resource) -> Value {
+fn lb_view(d: &Dialect, r: &Resource) -> Value {
     let mut m = Map::new();
     for k in [
         "LoadBalancerId",
@@ -199,6 +200,9 @@ fn lb_view(r: &Resource) -> Value {
         "Isolation".into(),
         json!(if r.state == "isolated" { 1 } else { 0 }),
     );
+    if let Some(t) = super::generic::created_at(d, r) {
+        m.insert("CreateTime".into(), json!(t));
+    }
     Value::Object(m)
 }
 
@@ -215,7 +219,7 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
             call.str("LoadBalancerName")
                 .is_none_or(|n| r.attrs.get("LoadBalancerName").and_then(Value::as_str) == Some(n))
         })
-        .map(lb_view)
+        .map(|r| lb_view(call.dialect, r))
         .collect();
     let page = call.page(&all, "Offset", "Limit");
     Ok(object(
@@ -297,6 +301,7 @@ fn create_listener(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             json!(names.get(i).cloned().unwrap_or_default()),
         );
         attrs.insert("Targets".into(), json!([]));
+        super::generic::stamp(ctx, &mut attrs);
         let seq = s.next_seq();
         s.insert(Resource {
             kind: LISTENER.into(),
@@ -385,26 +390,16 @@ fn listeners_of<'s>(
         .filter(move |l| l.parent.as_deref() == Some(lb_id))
 }
 
-fn listener_view(l: &Resource) -> Value {
-    let mut m = Map::new();
-    for k in [
-        "ListenerId",
-        "Protocol",
-        "Port",
-        "ListenerName",
-        "HealthCheck",
-        "Scheduler",
-        "SessionExpireTime",
-        "SessionType",
-    ] {
-        if let Some(v) = l.attrs.get(k) {
-            m.insert(k.into(), v.clone());
-        }
-    }
+/// A listener as DescribeListeners answers it: its attributes and creation time, with the
+/// rules created under it.
+fn listener_view(ctx: &Ctx, s: &Store, call: &Call, l: &Resource) -> Value {
+    let mut m = super::generic::view(call.dialect, l);
+    let fields = super::children::item_fields(call, &["Listeners".to_string()]);
+    super::children::embed(ctx, s, call, fields, &l.id, &mut m);
     Value::Object(m)
 }
 
-fn describe_listeners(s: &Store, call: &Call) -> Outcome {
+fn describe_listeners(ctx: &Ctx, s: &Store, call: &Call) -> Outcome {
     let lb_id = call.str("LoadBalancerId").unwrap_or_default();
     lb(s, call, lb_id)?;
     let ids = call.strings("ListenerIds");
@@ -419,7 +414,7 @@ fn describe_listeners(s: &Store, call: &Call) -> Outcome {
                 .get("Port")
                 .is_none_or(|p| l.attrs.get("Port") == Some(p))
         })
-        .map(listener_view)
+        .map(|l| listener_view(ctx, s, call, l))
         .collect();
     Ok(object(json!({"TotalCount": list.len(), "Listeners": list})))
 }

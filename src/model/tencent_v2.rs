@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use super::store::{Resource, Store};
 use super::tencent_clb::born;
 use super::{object, Call, Ctx, Failure, Outcome};
+use crate::spec::Dialect;
 
 const LB: &str = "load_balancer";
 const LISTENER: &str = "listener";
@@ -94,6 +95,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
             )]),
         );
         attrs.insert("backends".into(), json!([]));
+        super::generic::stamp(ctx, &mut attrs);
         let seq = s.next_seq();
         s.insert(Resource {
             kind: LB.into(),
@@ -114,7 +116,7 @@ fn create_load_balancer(ctx: &Ctx, s: &mut Store, call: &Call) -> Outcome {
 }
 
 /// status 0 while creating, 1 once normal (the documented load balancer status codes).
-fn lb_view(r: &Resource) -> Value {
+fn lb_view(d: &Dialect, r: &Resource) -> Value {
     let mut m = Map::new();
     for k in [
         "loadBalancerId",
@@ -135,6 +137,9 @@ fn lb_view(r: &Resource) -> Value {
         "status".into(),
         json!(if r.state == "creating" { 0 } else { 1 }),
     );
+    if let Some(t) = super::generic::created_at(d, r) {
+        m.insert("createTime".into(), json!(t));
+    }
     Value::Object(m)
 }
 
@@ -148,7 +153,7 @@ fn describe_load_balancers(s: &Store, call: &Call) -> Outcome {
                 .get("loadBalancerType")
                 .is_none_or(|t| r.attrs.get("loadBalancerType") == Some(t))
         })
-        .map(lb_view)
+        .map(|r| lb_view(call.dialect, r))
         .collect();
     let page = call.page(&all, "offset", "limit");
     Ok(object(
