@@ -296,6 +296,16 @@ pub fn load(dir: &Path) -> Result<Suite> {
                         c.id
                     );
                 }
+                // A signature v1 step's method is its `send` (v1-get or v1-form): a `method`
+                // beside it would be ignored, and the case would pass without testing it.
+                if s.method.is_some() && matches!(s.send, Some(SendAs::V1Get | SendAs::V1Form)) {
+                    bail!(
+                        "{}: case {}: `method` does not apply to `send = v1-get | v1-form`, \
+                         whose method is GET or POST",
+                        f.display(),
+                        c.id
+                    );
+                }
             }
             suite.cases.push(c);
         }
@@ -348,19 +358,40 @@ mod tests {
     /// A suite directory holding one file, `tencent-clb/send.toml`, with one step that says
     /// `send = {value}`.
     fn suite_with_send(value: &str) -> (PathBuf, Result<Suite>) {
-        let dir = std::env::temp_dir().join(format!(
-            "lbconform-case-send-{}-{value}",
-            std::process::id()
-        ));
+        suite_with_step(value, &format!("send = \"{value}\"\n"))
+    }
+
+    /// A suite directory holding one file, `tencent-clb/send.toml`, with one DescribeLoadBalancers
+    /// step carrying `keys` (TOML lines).
+    fn suite_with_step(name: &str, keys: &str) -> (PathBuf, Result<Suite>) {
+        let dir =
+            std::env::temp_dir().join(format!("lbconform-case-send-{}-{name}", std::process::id()));
         let file = dir.join("tencent-clb").join("send.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         let text = format!(
-            "[[case]]\nid = \"clb/send/{value}\"\n\n[[case.steps]]\ncall = \"DescribeLoadBalancers\"\nsend = \"{value}\"\n"
+            "[[case]]\nid = \"clb/send/{name}\"\n\n[[case.steps]]\ncall = \"DescribeLoadBalancers\"\n{keys}"
         );
         std::fs::write(&file, text).unwrap();
         let suite = load(&dir);
         std::fs::remove_dir_all(&dir).unwrap();
         (file, suite)
+    }
+
+    #[test]
+    fn a_method_beside_a_signature_v1_send_is_refused_when_the_suite_is_loaded() {
+        for send in ["v1-get", "v1-form"] {
+            let keys = format!("send = \"{send}\"\nmethod = \"PUT\"\n");
+            let (file, suite) = suite_with_step(&format!("method-{send}"), &keys);
+            let err = format!("{:#}", suite.unwrap_err());
+            assert!(err.contains(&file.display().to_string()), "{err}");
+            assert!(err.contains("`method` does not apply"), "{err}");
+        }
+        // TC3 honours the method, so it stays allowed there.
+        let (_, suite) = suite_with_step("method-json", "send = \"json\"\nmethod = \"PUT\"\n");
+        assert_eq!(
+            suite.unwrap().cases[0].steps[0].method.as_deref(),
+            Some("PUT")
+        );
     }
 
     #[test]

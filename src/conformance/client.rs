@@ -295,18 +295,22 @@ impl Client {
                     ("Action".into(), action.into()),
                 ];
                 p.extend(params.iter().map(|(k, v)| (k.clone(), flat_value(v))));
-                p.push(("Signature".into(), aliyun_v1::sign("GET", &p, &key.secret)));
+                // Alibaba's string to sign has the method but not the host.
+                let method = opts.method.clone().unwrap_or_else(|| "GET".into());
+                p.push((
+                    "Signature".into(),
+                    aliyun_v1::sign(&method, &p, &key.secret),
+                ));
                 HttpRequest {
-                    method: "GET".into(),
-                    host: self.host.clone(),
+                    method,
+                    host: opts.host.clone().unwrap_or_else(|| self.host.clone()),
                     path: "/".into(),
                     query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
                     ..Default::default()
                 }
             }
             Protocol::Tc3 if matches!(opts.send, SendAs::V1Get | SendAs::V1Form) => {
-                let form = opts.send == SendAs::V1Form;
-                self.tc3_v1(&key, action, version, params, &nonce, now, form)
+                self.tc3_v1(&key, action, version, params, &nonce, now, opts)
             }
             Protocol::Tc3 => {
                 let mut body = params.clone();
@@ -338,14 +342,7 @@ impl Client {
                     Some(Value::String(r)) => r,
                     _ => "gz".into(),
                 };
-                let v2_timestamp = match opts.signing {
-                    Signing::BadTimestamp => NOT_A_TIMESTAMP.into(),
-                    _ => now.to_string(),
-                };
-                let v2_method = match opts.signing {
-                    Signing::BadMethod => "HmacMD5",
-                    _ => "HmacSHA256",
-                };
+                let (v2_timestamp, v2_method) = v1_signing(opts.signing, now);
                 let mut p: Vec<(String, String)> = vec![
                     ("Action".into(), action.into()),
                     ("Region".into(), region),
@@ -355,11 +352,13 @@ impl Client {
                     ("SignatureMethod".into(), v2_method.into()),
                 ];
                 p.extend(flatten::flatten(&own, 0));
-                let sig = tencent_hmac::sign("GET", &self.host, "/v2/index.php", &p, &key.secret);
+                let method = opts.method.clone().unwrap_or_else(|| "GET".into());
+                let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
+                let sig = tencent_hmac::sign(&method, &host, "/v2/index.php", &p, &key.secret);
                 p.push(("Signature".into(), sig));
                 HttpRequest {
-                    method: "GET".into(),
-                    host: self.host.clone(),
+                    method,
+                    host,
                     path: "/v2/index.php".into(),
                     query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
                     ..Default::default()
@@ -381,30 +380,33 @@ impl Client {
         params: &Map<String, Value>,
         nonce: &str,
         now: i64,
-        form: bool,
+        opts: &CallOpts,
     ) -> HttpRequest {
         let mut own = params.clone();
         let region = match own.remove("Region") {
             Some(Value::String(r)) => r,
             _ => "ap-guangzhou".into(),
         };
+        let (timestamp, signature_method) = v1_signing(opts.signing, now);
         let mut p: Vec<(String, String)> = vec![
             ("Action".into(), action.into()),
             ("Version".into(), version.into()),
             ("Region".into(), region),
             ("SecretId".into(), key.id.clone()),
-            ("Timestamp".into(), now.to_string()),
+            ("Timestamp".into(), timestamp),
             ("Nonce".into(), nonce.into()),
-            ("SignatureMethod".into(), "HmacSHA256".into()),
+            ("SignatureMethod".into(), signature_method.into()),
         ];
         p.extend(flatten::flatten(&own, 0));
+        let form = opts.send == SendAs::V1Form;
         let method = if form { "POST" } else { "GET" };
-        let sig = tencent_hmac::sign(method, &self.host, "/", &p, &key.secret);
+        let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
+        let sig = tencent_hmac::sign(method, &host, "/", &p, &key.secret);
         p.push(("Signature".into(), sig));
         let encoded = encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let mut req = HttpRequest {
             method: method.into(),
-            host: self.host.clone(),
+            host,
             path: "/".into(),
             ..Default::default()
         };
@@ -416,6 +418,20 @@ impl Client {
         }
         req
     }
+}
+
+/// The Timestamp and SignatureMethod of a Tencent signature v1 request (v2, and 3.0's `v1-*`
+/// steps) as `signing` asks: a timestamp that is not one, or a method neither API supports.
+fn v1_signing(signing: Signing, now: i64) -> (String, &'static str) {
+    let timestamp = match signing {
+        Signing::BadTimestamp => NOT_A_TIMESTAMP.into(),
+        _ => now.to_string(),
+    };
+    let method = match signing {
+        Signing::BadMethod => "HmacMD5",
+        _ => "HmacSHA256",
+    };
+    (timestamp, method)
 }
 
 /// The boundary of the multipart bodies the client sends.
@@ -578,21 +594,33 @@ mod tests {
 
     /// `DescribeLoadBalancers` with a number and a list, built as `send` says.
     fn built(send: SendAs) -> (HttpRequest, Key) {
+        built_with(
+            "tencent-clb",
+            CallOpts {
+                send,
+                ..CallOpts::default()
+            },
+        )
+    }
+
+    /// `DescribeLoadBalancers` of `dialect` with a number and a list, built as `opts` say.
+    fn built_with(dialect: &str, opts: CallOpts) -> (HttpRequest, Key) {
         let spec = crate::spec::load_default().unwrap();
-        let d = spec.dialect("tencent-clb").unwrap();
+        let d = spec.dialect(dialect).unwrap();
         let client = Client::raw(([127, 0, 0, 1], 9).into(), "clb.tencentcloudapi.com");
         let params = serde_json::json!({"Limit": 5, "LoadBalancerIds": ["lb-1", "lb-2"]});
-        let opts = CallOpts {
-            send,
-            ..CallOpts::default()
-        };
         let req = client.build(
             d,
             "DescribeLoadBalancers",
             params.as_object().unwrap(),
             &opts,
         );
-        (req, Credentials::documented().tencent)
+        let creds = Credentials::documented();
+        let key = match d.header.protocol {
+            Protocol::Rpc => creds.alibaba,
+            _ => creds.tencent,
+        };
+        (req, key)
     }
 
     fn tc3_verifies(req: &HttpRequest, key: &Key) -> bool {
@@ -673,6 +701,62 @@ mod tests {
         assert_eq!(pair(&q, "LoadBalancerIds.1"), Some("lb-2"));
         assert!(v1_verifies(&req, &key));
         assert!(!tc3_verifies(&req, &key));
+    }
+
+    #[test]
+    fn signature_v1_steps_send_and_sign_the_host_and_the_signing_they_ask_for() {
+        let host = || Some("lbconform-nosuch.tencentcloudapi.com".to_string());
+        for send in [SendAs::V1Get, SendAs::V1Form] {
+            let opts = CallOpts {
+                send,
+                host: host(),
+                ..CallOpts::default()
+            };
+            let (req, key) = built_with("tencent-clb", opts);
+            assert_eq!(req.host, "lbconform-nosuch.tencentcloudapi.com");
+            assert!(v1_verifies(&req, &key), "signed over the host sent");
+            for (signing, name, value) in [
+                (Signing::BadTimestamp, "Timestamp", NOT_A_TIMESTAMP),
+                (Signing::BadMethod, "SignatureMethod", "HmacMD5"),
+            ] {
+                let opts = CallOpts {
+                    send,
+                    signing,
+                    ..CallOpts::default()
+                };
+                let (req, _) = built_with("tencent-clb", opts);
+                let p = req.rpc_params().unwrap();
+                assert_eq!(pair(&p, name), Some(value), "{send:?} {signing:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn v2_and_alibaba_steps_send_and_sign_the_method_and_host_they_ask_for() {
+        let opts = || CallOpts {
+            method: Some("POST".into()),
+            host: Some("elsewhere.example.com".into()),
+            ..CallOpts::default()
+        };
+        let (req, key) = built_with("tencent-clb-v2", opts());
+        assert_eq!(
+            (req.method.as_str(), req.host.as_str()),
+            ("POST", "elsewhere.example.com")
+        );
+        assert!(v1_verifies(&req, &key), "v2 signs the method and host sent");
+        let (req, key) = built_with("aliyun-slb", opts());
+        assert_eq!(
+            (req.method.as_str(), req.host.as_str()),
+            ("POST", "elsewhere.example.com")
+        );
+        let p = req.rpc_params().unwrap();
+        let unsigned: Vec<(String, String)> = p
+            .iter()
+            .filter(|(k, _)| k != "Signature")
+            .cloned()
+            .collect();
+        let sig = aliyun_v1::sign("POST", &unsigned, &key.secret);
+        assert_eq!(pair(&p, "Signature"), Some(sig.as_str()), "signed as POST");
     }
 
     #[test]
