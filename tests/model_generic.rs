@@ -513,34 +513,8 @@ fn is_tencent_time(t: &str) -> bool {
 #[test]
 fn v2_listener_listings_show_the_rules_created_under_each_listener() {
     let m = model();
-    let lb = v2(
-        &m,
-        "CreateLoadBalancer",
-        json!({"loadBalancerType": 2, "forward": 1}),
-    )
-    .unwrap();
-    let deal = lb["dealIds"][0].as_str().unwrap();
-    let lb = lb["unLoadBalancerIds"][deal][0]
-        .as_str()
-        .unwrap()
-        .to_string();
-    m.clock.advance(5000);
-    let listener = json!({"loadBalancerPort": 80, "protocol": 1});
-    let l = v2(
-        &m,
-        "CreateForwardLBSeventhLayerListeners",
-        json!({"loadBalancerId": lb, "listeners": [listener]}),
-    )
-    .unwrap();
-    let l = l["listenerIds"][0].as_str().unwrap().to_string();
-    let rule = json!({"domain": "b.example.com", "url": "/y"});
-    v2(
-        &m,
-        "CreateForwardLBListenerRules",
-        json!({"loadBalancerId": lb, "listenerId": l, "rules": [rule]}),
-    )
-    .unwrap();
-    m.clock.advance(5000);
+    let lb = v2_lb(&m, 1);
+    v2_layer7(&m, &lb, json!([{"domain": "b.example.com", "url": "/y"}]));
     let got = v2(
         &m,
         "DescribeForwardLBListeners",
@@ -569,4 +543,112 @@ fn v2_listener_listings_show_the_rules_created_under_each_listener() {
         is_tencent_time(t),
         "a load balancer answers when it was created: {got}"
     );
+}
+
+/// An HTTP listener on port 80 of `lb` with `rules` under it, all made: its id.
+fn v2_layer7(m: &Model, lb: &str, rules: Value) -> String {
+    let listener = json!({"loadBalancerPort": 80, "protocol": 1});
+    let made = v2(
+        m,
+        "CreateForwardLBSeventhLayerListeners",
+        json!({"loadBalancerId": lb, "listeners": [listener]}),
+    )
+    .unwrap();
+    let l = made["listenerIds"][0].as_str().unwrap().to_string();
+    v2(
+        m,
+        "CreateForwardLBListenerRules",
+        json!({"loadBalancerId": lb, "listenerId": l, "rules": rules}),
+    )
+    .unwrap();
+    m.clock.advance(5000);
+    l
+}
+
+/// A v2 load balancer (forward or classic) made in `m`, its creation finished.
+fn v2_lb(m: &Model, forward: i64) -> String {
+    let lb = v2(
+        m,
+        "CreateLoadBalancer",
+        json!({"loadBalancerType": 2, "forward": forward}),
+    )
+    .unwrap();
+    let deal = lb["dealIds"][0].as_str().unwrap();
+    let id = lb["unLoadBalancerIds"][deal][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    m.clock.advance(5000);
+    id
+}
+
+#[test]
+fn v2_listener_listings_hold_to_the_load_balancer_asked_for() {
+    let m = model();
+    let (forward, classic) = (v2_lb(&m, 1), v2_lb(&m, 0));
+    let mine = v2_layer7(
+        &m,
+        &forward,
+        json!([{"domain": "c.example.com", "url": "/c"}]),
+    );
+    // A classic listener, whose attributes do not repeat its load balancer's id.
+    let other = json!({"loadBalancerPort": 443, "instancePort": 443, "protocol": 2});
+    v2(
+        &m,
+        "CreateLoadBalancerListeners",
+        json!({"loadBalancerId": classic, "listeners": [other]}),
+    )
+    .unwrap();
+    m.clock.advance(5000);
+    for action in ["DescribeForwardLBListeners", "DescribeForwardLBBackends"] {
+        let got = v2(&m, action, json!({"loadBalancerId": forward})).unwrap();
+        let list = got
+            .get("listenerSet")
+            .or_else(|| got.get("data"))
+            .and_then(Value::as_array)
+            .unwrap();
+        let ids: Vec<&str> = list
+            .iter()
+            .filter_map(|l| l["listenerId"].as_str())
+            .collect();
+        assert_eq!(ids, [mine.as_str()], "{action}: {got}");
+    }
+}
+
+#[test]
+fn v2_forward_backends_are_listed_under_the_rule_they_were_bound_to() {
+    let m = model();
+    let lb = v2_lb(&m, 1);
+    let rules =
+        json!([{"domain": "a.example.com", "url": "/a"}, {"domain": "a.example.com", "url": "/b"}]);
+    let l = v2_layer7(&m, &lb, rules);
+    let got = v2(
+        &m,
+        "DescribeForwardLBListeners",
+        json!({"loadBalancerId": lb}),
+    )
+    .unwrap();
+    let second = got["listenerSet"][0]["rules"][1]["locationId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let backend = json!({"instanceId": "ins-1234abcd", "port": 8080, "weight": 30});
+    v2(
+        &m,
+        "RegisterInstancesWithForwardLBSeventhListener",
+        json!({"loadBalancerId": lb, "listenerId": l, "locationIds": [second], "backends": [backend]}),
+    )
+    .unwrap();
+    m.clock.advance(5000);
+    let got = v2(
+        &m,
+        "DescribeForwardLBBackends",
+        json!({"loadBalancerId": lb}),
+    )
+    .unwrap();
+    let rules = &got["data"][0]["rules"];
+    assert_eq!(rules[0]["backends"], json!([]), "{got}");
+    assert_eq!(rules[1]["locationId"], json!(second), "{got}");
+    assert_eq!(rules[1]["backends"][0]["port"], 8080, "{got}");
+    assert_eq!(rules[1]["backends"][0]["weight"], 30, "{got}");
 }

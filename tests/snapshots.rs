@@ -22,7 +22,7 @@ use lbconform::conformance::client::{Answer, CallOpts, Client};
 use lbconform::conformance::normalise::{normalise, shape_departures};
 use lbconform::conformance::target::Target;
 use lbconform::conformance::{case, generate};
-use lbconform::model::binding::{Binding, Verb};
+use lbconform::model::binding::{Binding, Bindings, Verb};
 use lbconform::model::clock::ClockMode;
 use lbconform::model::Model;
 use lbconform::spec::{Dialect, ExampleFormat, ExampleKind, ParamType, Protocol, Spec};
@@ -71,6 +71,69 @@ fn with_ids(
     m
 }
 
+/// Adds to the world the ids of kinds it holds none of, from a successful answer: the way to
+/// learn an id whose create does not answer it (a v2 rule's locationId, listed by
+/// DescribeForwardLBListeners).
+fn learn_unanswered(kinds: &BTreeSet<String>, body: &Value, world: &mut World) {
+    match body {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match v {
+                    Value::String(id)
+                        if kinds.contains(k) && world.get(k).is_none_or(Vec::is_empty) =>
+                    {
+                        world.insert(k.clone(), vec![id.clone()]);
+                    }
+                    _ => learn_unanswered(kinds, v, world),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| learn_unanswered(kinds, v, world)),
+        _ => {}
+    }
+}
+
+/// Ids no create answered (v2's rules) are learnt from listings that name only what they
+/// require, under each resource of the first kind they require (the rule may sit under any
+/// load balancer the world made), before anything uses them.
+async fn learn_from_listings(
+    client: &Client,
+    d: &Dialect,
+    actions: &[(&str, &Binding)],
+    base: &BTreeMap<(String, String), Map<String, Value>>,
+    kinds: &BTreeSet<String>,
+    world: &mut World,
+) {
+    for (a, b) in actions.iter().filter(|(_, b)| b.list.is_some()) {
+        let required = |k: &str| {
+            d.actions[*a]
+                .params
+                .iter()
+                .any(|p| p.name == k && p.required)
+        };
+        let Some(first) = b.refs.iter().find(|r| required(&r.param)) else {
+            continue;
+        };
+        let parents = world.get(&first.key).cloned().unwrap_or_default();
+        for parent in parents {
+            let params = base
+                .get(&(d.id().to_string(), a.to_string()))
+                .cloned()
+                .unwrap_or_default();
+            let mut params = with_ids(b, d, a, world, params);
+            params.retain(|k, _| required(k));
+            params.insert(first.param.clone(), json!(parent));
+            let answer = client
+                .call(d, a, &params, &CallOpts::default())
+                .await
+                .unwrap();
+            if answer.code.is_none() {
+                learn_unanswered(kinds, &answer.body, world);
+            }
+        }
+    }
+}
+
 /// Every action of every dialect, once, against a fresh embedded emulator: dialect -> action ->
 /// answer. Creates first (twice, so children find their parents), then the rest, deletes last
 /// and parents after children.
@@ -113,6 +176,7 @@ fn every_action(
             .filter(|d| format.is_none() || d.header.protocol == Protocol::Rpc);
         for d in dialects {
             let mut world = World::new();
+            let kinds: BTreeSet<String> = Bindings::of(d).kinds.into_keys().collect();
             let mut actions: Vec<(&str, &Binding)> = d
                 .actions
                 .keys()
@@ -137,6 +201,9 @@ fn every_action(
             actions.sort_by_key(|(a, b)| order(a, b));
             let mut answers: BTreeMap<String, Answer> = BTreeMap::new();
             for pass in 0..3 {
+                if pass == 2 {
+                    learn_from_listings(&client, d, &actions, &base, &kinds, &mut world).await;
+                }
                 for (a, b) in &actions {
                     let creating = b.verb == Verb::Create;
                     let again = answers.get(*a).is_some_and(|x| x.code.is_some());
@@ -159,6 +226,8 @@ fn every_action(
                             let found = c.ids_in(&answer.body);
                             world.entry(c.key.clone()).or_default().extend(found);
                         }
+                        // A create that answers no id (v2's rules): learnt from a listing.
+                        learn_unanswered(&kinds, &answer.body, &mut world);
                     }
                     // Whatever the call started has finished before the next one.
                     client

@@ -414,16 +414,19 @@ fn list_plan(d: &Dialect, kinds: &BTreeMap<String, Kind>, a: &Action) -> Option<
             }
             _ => continue,
         };
-        // Only a list of the action's own resource: other ids in its items are attributes.
+        // Only a list of the action's own resource (or the one it is documented to list):
+        // other ids in its items are attributes.
+        let listed = a.model.as_ref().and_then(|m| m.lists.as_ref());
+        let resource = listed.unwrap_or(&a.resource);
         let key = items
             .iter()
-            .find(|i| kinds.get(&i.name).is_some_and(|k| k.resource == a.resource));
+            .find(|i| kinds.get(&i.name).is_some_and(|k| &k.resource == resource));
         if let Some(key) = key {
             let flatten = a.model.as_ref().and_then(|m| m.members.clone());
             return Some(ListPlan {
                 path,
                 key: key.name.clone(),
-                kind: a.resource.clone(),
+                kind: resource.clone(),
                 flatten,
             });
         }

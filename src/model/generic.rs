@@ -469,7 +469,16 @@ fn example(call: &Call) -> Option<Map<String, Value>> {
 
 /// Whether resource view `v` matches the request's filters: every parameter that names one of
 /// its attributes (or, plural, lists the allowed values), and Tencent's `Filters`.
-fn matches(call: &Call, b: &Binding, plan: &ListPlan, v: &Map<String, Value>) -> bool {
+/// Whether a row passes the request's filters. A filter by the parent (v2's
+/// DescribeForwardLBListeners by loadBalancerId) holds the row to the resource it was
+/// created under, whether or not its own attributes repeat the parent's id.
+fn matches(
+    call: &Call,
+    b: &Binding,
+    plan: &ListPlan,
+    v: &Map<String, Value>,
+    parent: Option<&Resource>,
+) -> bool {
     let paging = [
         "PageNumber",
         "PageSize",
@@ -492,12 +501,18 @@ fn matches(call: &Call, b: &Binding, plan: &ListPlan, v: &Map<String, Value>) ->
         } else {
             super::binding::singular(k)
         };
-        match attr(v, key) {
-            Some(have) => {
-                let allowed = values(want);
+        let allowed = values(want);
+        let by_parent = b
+            .refs
+            .iter()
+            .find(|r| &r.param == k && r.key != plan.key)
+            .and_then(|r| parent.filter(|p| p.kind == r.kind));
+        match (attr(v, key), by_parent) {
+            (Some(have), _) => {
                 allowed.is_empty() || values(have).iter().any(|h| allowed.contains(h))
             }
-            None => true,
+            (None, Some(p)) => allowed.is_empty() || allowed.contains(&p.id),
+            (None, None) => true,
         }
     })
 }
@@ -536,13 +551,14 @@ fn list(ctx: &Ctx, s: &Store, call: &Call, b: &Binding, plan: &ListPlan) -> Map<
     let item_fields = children::item_fields(call, &plan.path);
     let all: Vec<Map<String, Value>> = s
         .of_kind(call.account, &plan.kind)
-        .map(|r| {
+        .flat_map(|r| {
             let mut v = view(call.dialect, r);
             children::embed(ctx, s, call, item_fields, &r.id, &mut v);
-            v
+            let parent = r.parent.as_deref().and_then(|p| s.get(call.account, p));
+            rows(v, plan.flatten.as_deref())
+                .into_iter()
+                .filter(move |v| matches(call, b, plan, v, parent))
         })
-        .flat_map(|v| rows(v, plan.flatten.as_deref()))
-        .filter(|v| matches(call, b, plan, v))
         .collect();
     let total = all.len();
     let (skip, take, echo) = page(call, b.paging);

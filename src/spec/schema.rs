@@ -260,6 +260,11 @@ pub struct ActionModel {
     /// prefix (`tag:` for `tag:<tag-key>`). Empty: names are not checked.
     #[serde(default)]
     pub filters: Vec<String>,
+    /// A read whose answer lists another resource than its own, its own nested inside
+    /// (DescribeForwardLBBackends, of backends, answers listeners with their rules and the
+    /// backends bound to each).
+    #[serde(default)]
+    pub lists: Option<String>,
 }
 
 /// The value type of a parameter or field, in the spec's own vocabulary.
