@@ -40,14 +40,21 @@ fn port(action: &str) -> i64 {
         .unwrap_or(82)
 }
 
-/// The base request with ids from the world where the action names existing resources.
+/// Each action's base request (the generated base case's call), by dialect and action.
+type Bases = BTreeMap<(String, String), Map<String, Value>>;
+
+/// The action's base request with ids from the world where it names existing resources.
 fn with_ids(
     b: &Binding,
     d: &Dialect,
     action: &str,
     world: &World,
-    mut m: Map<String, Value>,
+    base: &Bases,
 ) -> Map<String, Value> {
+    let mut m = base
+        .get(&(d.id().to_string(), action.to_string()))
+        .cloned()
+        .unwrap_or_default();
     let a = &d.actions[action];
     if m.contains_key("ListenerPort") {
         m.insert("ListenerPort".into(), json!(port(action)));
@@ -100,7 +107,7 @@ async fn learn_from_listings(
     client: &Client,
     d: &Dialect,
     actions: &[(&str, &Binding)],
-    base: &BTreeMap<(String, String), Map<String, Value>>,
+    base: &Bases,
     kinds: &BTreeSet<String>,
     world: &mut World,
 ) {
@@ -116,11 +123,7 @@ async fn learn_from_listings(
         };
         let parents = world.get(&first.key).cloned().unwrap_or_default();
         for parent in parents {
-            let params = base
-                .get(&(d.id().to_string(), a.to_string()))
-                .cloned()
-                .unwrap_or_default();
-            let mut params = with_ids(b, d, a, world, params);
+            let mut params = with_ids(b, d, a, world, base);
             params.retain(|k, _| required(k));
             params.insert(first.param.clone(), json!(parent));
             let answer = client
@@ -143,7 +146,7 @@ fn every_action(
 ) -> BTreeMap<String, BTreeMap<String, Answer>> {
     let suite = case::load(&case::default_suite_dir()).unwrap();
     let generated = generate::generate(spec, &suite.fixtures, "lbc-snap-");
-    let mut base: BTreeMap<(String, String), Map<String, Value>> = BTreeMap::new();
+    let mut base = Bases::new();
     for c in &generated.cases {
         if let Some(action) =
             c.id.strip_suffix("/request/base")
@@ -215,11 +218,7 @@ fn every_action(
                     if !now {
                         continue;
                     }
-                    let params = base
-                        .get(&(d.id().to_string(), a.to_string()))
-                        .cloned()
-                        .unwrap_or_default();
-                    let params = with_ids(b, d, a, &world, params);
+                    let params = with_ids(b, d, a, &world, &base);
                     let answer = client.call(d, a, &params, &opts).await.unwrap();
                     if answer.code.is_none() {
                         if let Some(c) = &b.creates {

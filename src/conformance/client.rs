@@ -303,7 +303,7 @@ impl Client {
                 ));
                 HttpRequest {
                     method,
-                    host: opts.host.clone().unwrap_or_else(|| self.host.clone()),
+                    host: self.host_for(opts),
                     path: "/".into(),
                     query: encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
                     ..Default::default()
@@ -318,7 +318,7 @@ impl Client {
                     Some(Value::String(r)) => r,
                     _ => "ap-guangzhou".into(),
                 };
-                let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
+                let host = self.host_for(opts);
                 let (content_type, body) = tc3_body(&body, opts.send);
                 let mut req = HttpRequest {
                     method: opts.method.clone().unwrap_or_else(|| "POST".into()),
@@ -353,7 +353,7 @@ impl Client {
                 ];
                 p.extend(flatten::flatten(&own, 0));
                 let method = opts.method.clone().unwrap_or_else(|| "GET".into());
-                let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
+                let host = self.host_for(opts);
                 let sig = tencent_hmac::sign(&method, &host, "/v2/index.php", &p, &key.secret);
                 p.push(("Signature".into(), sig));
                 HttpRequest {
@@ -400,7 +400,7 @@ impl Client {
         p.extend(flatten::flatten(&own, 0));
         let form = opts.send == SendAs::V1Form;
         let method = if form { "POST" } else { "GET" };
-        let host = opts.host.clone().unwrap_or_else(|| self.host.clone());
+        let host = self.host_for(opts);
         let sig = tencent_hmac::sign(method, &host, "/", &p, &key.secret);
         p.push(("Signature".into(), sig));
         let encoded = encode::encode_pairs(p.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -417,6 +417,13 @@ impl Client {
             req.query = encoded;
         }
         req
+    }
+}
+
+impl Client {
+    /// The Host a request is sent to and signed for: the step's `host`, else the target's.
+    fn host_for(&self, opts: &CallOpts) -> String {
+        opts.host.clone().unwrap_or_else(|| self.host.clone())
     }
 }
 

@@ -599,7 +599,7 @@ impl<'a> Setup<'a> {
         let untraceable = binding
             .creates
             .as_ref()
-            .filter(|c| !c.given && !documents(self.d, &a.response, &c.field, 0))
+            .filter(|c| !c.given && !documents(self.d, &a.response, &c.field))
             .map(|c| c.key.clone());
         for r in refs {
             if Some(&r.key) == own.as_ref() || r.param == skip || !req.contains_key(&r.param) {
@@ -663,7 +663,7 @@ impl<'a> Setup<'a> {
         // requestId (002 "3. Response Parameters"; 004 the same): the new locationId is in no
         // answer of the create, so it is learnt from a read that lists it
         // (DescribeForwardLBListeners' listenerSet.rules), filtered by what the setup made.
-        let untold = !created.given && !documents(self.d, &a.response, &created.field, 0);
+        let untold = !created.given && !documents(self.d, &a.response, &created.field);
         let mut req = base_request(self.d, a, self.fixtures)
             .map_err(|why| format!("{name} has no base request: {why}"))?;
         self.name(a, &mut req);
@@ -905,14 +905,8 @@ fn path_to(d: &Dialect, fields: &[Param], f: &str, depth: usize) -> Option<Strin
 }
 
 /// Whether a documented answer (`fields`) carries the field `f` somewhere.
-fn documents(d: &Dialect, fields: &[Param], f: &str, depth: usize) -> bool {
-    depth < 6
-        && fields.iter().any(|x| {
-            let s = x.structure.as_deref().and_then(|s| d.structures.get(s));
-            x.name == f
-                || documents(d, &x.fields, f, depth + 1)
-                || s.is_some_and(|s| documents(d, &s.fields, f, depth + 1))
-        })
+fn documents(d: &Dialect, fields: &[Param], f: &str) -> bool {
+    path_to(d, fields, f, 0).is_some()
 }
 
 /// Generates the edge, enum and omission cases of every dialect.

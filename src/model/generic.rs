@@ -468,10 +468,9 @@ fn example(call: &Call) -> Option<Map<String, Value>> {
 }
 
 /// Whether resource view `v` matches the request's filters: every parameter that names one of
-/// its attributes (or, plural, lists the allowed values), and Tencent's `Filters`.
-/// Whether a row passes the request's filters. A filter by the parent (v2's
-/// DescribeForwardLBListeners by loadBalancerId) holds the row to the resource it was
-/// created under, whether or not its own attributes repeat the parent's id.
+/// its attributes (or, plural, lists the allowed values), and Tencent's `Filters`. A filter by
+/// the parent (v2's DescribeForwardLBListeners by loadBalancerId) holds the row to the
+/// resource it was created under, whether or not its own attributes repeat the parent's id.
 fn matches(
     call: &Call,
     b: &Binding,
